@@ -1,0 +1,53 @@
+"""The dunning ladder rules engine: pure Python (stdlib and PyYAML), no Odoo.
+
+- ``parse_ladder(source, ...)`` reads and validates the YAML ladder format into an
+  immutable ``Ladder``, or raises ``LadderError`` listing every ``Problem``.
+- ``decide(ladder, facts, today, customer_overdue)`` says which step one invoice
+  takes today, which it skips, and when to look at it again.
+- ``load_yaml`` and ``Checker`` are the reusable pieces for other YAML formats.
+"""
+
+from .actions import ACTION_SCHEMAS, PARAM_TYPES, ActionSchema, ParamSpec
+from .checks import MISSING, Checker, describe_value
+from .engine import LADDER_END, REASONS, Decision, InvoiceFacts, decide
+from .errors import LadderError, Problem
+from .schema import (
+    WEEKDAYS,
+    Action,
+    AppliesTo,
+    FrozenParams,
+    Ladder,
+    Step,
+    describe_action,
+    dump_step,
+    parse_ladder,
+)
+from .yaml_source import SourceMap, load_yaml
+
+__all__ = [
+    "ACTION_SCHEMAS",
+    "LADDER_END",
+    "MISSING",
+    "PARAM_TYPES",
+    "REASONS",
+    "WEEKDAYS",
+    "Action",
+    "ActionSchema",
+    "AppliesTo",
+    "Checker",
+    "Decision",
+    "FrozenParams",
+    "InvoiceFacts",
+    "Ladder",
+    "LadderError",
+    "ParamSpec",
+    "Problem",
+    "SourceMap",
+    "Step",
+    "decide",
+    "describe_action",
+    "describe_value",
+    "dump_step",
+    "load_yaml",
+    "parse_ladder",
+]

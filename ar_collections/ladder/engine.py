@@ -1,0 +1,157 @@
+"""Which ladder step an invoice takes today: facts in, a decision out.
+
+``decide`` is pure and cheap (it runs for every open invoice of a run): date
+arithmetic is done on ordinals, and the ladder's step index, days and quiet
+weekdays are precomputed on the ``Ladder`` itself.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+
+from .schema import Ladder, Step
+
+__all__ = ["LADDER_END", "REASONS", "Decision", "InvoiceFacts", "decide"]
+
+LADDER_END = date(9999, 12, 31)
+"""``next_date`` when there is nothing more to do on this ladder."""
+
+_END = LADDER_END.toordinal()
+
+REASONS = (
+    "take",  # the next step is taken
+    "first_seen_late",  # taken, with the earlier due steps recorded as skipped
+    "jump",  # a jump (e.g. broken promise): taken now, steps in between skipped
+    "paused",  # excluded, disputed, promised...: nothing until the pause ends
+    "not_due",  # the next step is not due yet
+    "min_days",  # due, but the last step was taken too recently
+    "quiet_day",  # due, but today is a quiet weekday
+    "below_minimum",  # due, but the customer owes less overdue than the minimum
+    "finished",  # every step of the ladder is behind the invoice
+)
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    """What the engine needs to know about one open invoice."""
+
+    move_id: int
+    due_date: date
+    handled_steps: frozenset[str] = frozenset()  # executed or skipped, ever
+    last_done_date: date | None = None  # when the last step was executed
+    paused: bool = False
+    paused_until: date | None = None  # last paused day; None: until it changes
+    shift_days: int = 0  # the ladder's timing pushed back (after a pause)
+    jump_to: str | None = None  # step code to go to now (after a broken promise)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``take``: the step to execute today (None: nothing); ``skip``: steps to
+    record as skipped; ``next_date``: the first day anything can happen again
+    while the facts stay the same; ``reason``: one of ``REASONS``."""
+
+    take: Step | None
+    skip: tuple[Step, ...]
+    next_date: date
+    reason: str
+
+
+_FINISHED = Decision(None, (), LADDER_END, "finished")
+_PAUSED_FOR_NOW = Decision(None, (), LADDER_END, "paused")
+
+
+def _to_date(ordinal: int) -> date:
+    return LADDER_END if ordinal >= _END else date.fromordinal(ordinal)
+
+
+def _not_quiet(ladder: Ladder, ordinal: int) -> int:
+    """The first day on or after ``ordinal`` that is not a quiet weekday."""
+    shift = ladder._quiet_shift[(ordinal - 1) % 7]  # ordinal 1 is a Monday
+    return _END if shift is None else ordinal + shift
+
+
+def _paused(facts: InvoiceFacts, today: date) -> Decision | None:
+    until = facts.paused_until
+    if until is None:
+        return _PAUSED_FOR_NOW
+    if until >= today:
+        return Decision(None, (), _to_date(until.toordinal() + 1), "paused")
+    return None  # the pause ended (its last day is behind us): the ladder goes on
+
+
+def decide(
+    ladder: Ladder, facts: InvoiceFacts, today: date, customer_overdue: float
+) -> Decision:
+    """What to do today for one invoice on ``ladder`` (see DESIGN.md, "Meaning").
+
+    ``customer_overdue`` is what the customer owes overdue in total, compared with
+    the ladder's ``minimum_overdue`` for steps after the due date.
+    """
+    t = today.toordinal()
+    if facts.paused:
+        paused = _paused(facts, today)
+        if paused is not None:
+            return paused
+
+    steps = ladder.steps
+    count = len(steps)
+    index = ladder._index
+    days = ladder._days
+    position = -1
+    for code in facts.handled_steps:
+        found = index.get(code)
+        if found is not None and found > position:
+            position = found
+    due = facts.due_date.toordinal() + facts.shift_days
+
+    target = -1
+    jump = facts.jump_to
+    if jump is not None:
+        found = index.get(jump)
+        if found is not None and found > position:
+            target = found
+            target_due = t  # a jump means now
+            reason = "jump"
+    if target < 0:
+        if position >= count - 1:
+            return _FINISHED
+        if position < 0:
+            # First seen: enter at the latest due step (the first one if none is).
+            target = max(bisect_right(days, t - due) - 1, 0)
+            reason = "first_seen_late" if target > 0 else "take"
+        else:
+            target = position + 1  # one step per run, never back
+            reason = "take"
+        target_due = due + days[target]
+
+    min_days = ladder.min_days_between_steps
+    last = facts.last_done_date
+    earliest = target_due
+    spacing = last.toordinal() + min_days if last is not None else None
+    if spacing is not None and spacing > earliest:
+        earliest = spacing
+    if earliest > t or ladder._quiet_shift[(t - 1) % 7] != 0:
+        if target_due > t:
+            reason = "not_due"
+        elif spacing is not None and spacing > t:
+            reason = "min_days"
+        else:
+            reason = "quiet_day"
+        return Decision(
+            None, (), _to_date(_not_quiet(ladder, max(earliest, t + 1))), reason
+        )
+
+    step = steps[target]
+    minimum = ladder.minimum_overdue
+    if minimum > 0 and step.day > 0 and customer_overdue < minimum:
+        return Decision(None, (), _to_date(_not_quiet(ladder, t + 1)), "below_minimum")
+
+    if target + 1 < count:
+        following = max(due + days[target + 1], t + min_days, t + 1)
+        next_date = _to_date(_not_quiet(ladder, following))
+    else:
+        next_date = LADDER_END
+    return Decision(step, steps[position + 1 : target], next_date, reason)

@@ -1,0 +1,174 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    collection_event_ids = fields.One2many(
+        "ar.collection.event", "move_id", string="Collection events", readonly=True
+    )
+    collection_stage_id = fields.Many2one(
+        "ar.collection.stage",
+        string="Collection stage",
+        compute="_compute_collection_stage_id",
+        store=True,
+        index=True,
+        group_expand="_read_group_collection_stage_ids",
+        help="Derived from the ladder steps taken; 'Paid' once fully paid.",
+    )
+    collection_step = fields.Char(
+        string="Last collection step",
+        compute="_compute_collection_step",
+        store=True,
+        help="Code of the last ladder step executed on this invoice.",
+    )
+    collection_ladder_id = fields.Many2one(
+        "ar.dunning.ladder", string="Dunning ladder", readonly=True, copy=False
+    )
+    collection_next_date = fields.Date(
+        string="Next collection step on",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="When the run looks at this invoice again. Empty: at the next run.",
+    )
+    collection_next_step = fields.Char(string="Next collection step", readonly=True, copy=False)
+    collection_excluded = fields.Boolean(
+        string="Excluded from dunning", copy=False, tracking=True
+    )
+    collection_exclusion_reason = fields.Char(copy=False, tracking=True)
+    collection_exclusion_until = fields.Date(
+        string="Excluded until",
+        copy=False,
+        tracking=True,
+        help="Last day of the exclusion; empty: until lifted by hand.",
+    )
+    collection_days_late = fields.Integer(
+        string="Days late", compute="_compute_collection_days_late"
+    )
+
+    @api.depends(
+        "move_type",
+        "state",
+        "payment_state",
+        "collection_event_ids.state",
+        "collection_event_ids.stage_id",
+    )
+    def _compute_collection_stage_id(self):
+        stages = self.env["ar.collection.stage"]._get_by_code()
+        current = stages.get("current", self.env["ar.collection.stage"])
+        paid = stages.get("paid", self.env["ar.collection.stage"])
+        for move in self:
+            if move.move_type != "out_invoice" or move.state != "posted":
+                move.collection_stage_id = False
+                continue
+            stage = move._latest_collection_event(with_stage=True).stage_id or current
+            if move.payment_state in PAID_PAYMENT_STATES and not stage.is_closed:
+                stage = paid
+            move.collection_stage_id = stage
+
+    @api.depends("collection_event_ids.state", "collection_event_ids.step_code")
+    def _compute_collection_step(self):
+        for move in self:
+            move.collection_step = move._latest_collection_event().step_code or False
+
+    @api.depends("invoice_date_due", "payment_state")
+    def _compute_collection_days_late(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            if move.invoice_date_due and move.payment_state in OPEN_PAYMENT_STATES:
+                move.collection_days_late = (today - move.invoice_date_due).days
+            else:
+                move.collection_days_late = 0
+
+    @api.model
+    def _read_group_collection_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    def _latest_collection_event(self, with_stage=False):
+        self.ensure_one()
+        events = self.collection_event_ids.filtered(
+            lambda event: event.state == "done" and (event.stage_id or not with_stage)
+        )
+        return max(events, key=lambda event: (event.date, event.id), default=events)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {
+            "invoice_date_due",
+            "collection_excluded",
+            "collection_exclusion_until",
+            "partner_id",
+        } & vals.keys():
+            self._ar_reset_collection_schedule()
+        return result
+
+    @api.model
+    def _ar_open_invoice_domain(self, company=None):
+        domain = [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ("invoice_date_due", "!=", False),
+        ]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        return domain
+
+    def _ar_reset_collection_schedule(self):
+        """Have the next run look at these invoices again, whatever their next date."""
+        if not self.ids:
+            return
+        self.flush_recordset(["collection_next_date"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET collection_next_date = NULL"
+                " WHERE id IN %s AND collection_next_date IS NOT NULL",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["collection_next_date"])
+
+    @api.model
+    def _ar_write_schedule(self, schedule):
+        """Store the run's bookkeeping on many invoices in one statement.
+
+        :param schedule: {move_id: (next_date, next_step_code or None, ladder_id or None)}
+
+        These three fields are the run's own bookkeeping, nothing depends on them: they
+        are written in SQL because ``account.move.write`` re-synchronises journal items
+        and flags the moves as manually modified, which is wrong and slow here.
+        """
+        if not schedule:
+            return
+        rows = SQL(", ").join(
+            SQL("(%s::int, %s::date, %s::varchar, %s::int)", move_id, next_date, step, ladder_id)
+            for move_id, (next_date, step, ladder_id) in schedule.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move AS move SET collection_next_date = v.next_date,"
+                " collection_next_step = v.step, collection_ladder_id = v.ladder_id"
+                " FROM (VALUES %s) AS v(id, next_date, step, ladder_id) WHERE move.id = v.id",
+                rows,
+            )
+        )
+        self.browse(list(schedule)).invalidate_recordset(
+            ["collection_next_date", "collection_next_step", "collection_ladder_id"]
+        )
+
+    def action_collection_exclude(self):
+        return self.env["ar.collection.exclude.wizard"]._open_for(self)
+
+    def action_collection_include(self):
+        self.with_context(skip_is_manually_modified=True).write(
+            {
+                "collection_excluded": False,
+                "collection_exclusion_reason": False,
+                "collection_exclusion_until": False,
+            }
+        )

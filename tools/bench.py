@@ -1,0 +1,99 @@
+# ruff: noqa: F821
+"""Time the collections on the bench database (``make bench``).
+
+Run through the Odoo shell on a fresh copy of the bench template:
+
+    odoo-bin shell -c .build/odoo-ar_bench.conf -d ar_bench --no-http < tools/bench.py
+
+Measures, as of the template's reference day (system parameter ``ar_bench.today``):
+1. one full run ``env["ar.dunning.ladder"].run_collections(today=...)``,
+2. a rerun the same day (nothing should be due).
+For each: seconds, SQL queries (``env.cr.sql_log_count``), open invoices per second,
+e-mails queued (new ``mail.mail`` records), and the dict the run returns. The run is
+committed like the cron would, so that the rerun sees its effects.
+"""
+
+import time
+
+from odoo import fields
+
+ICP = env["ir.config_parameter"].sudo()
+today = fields.Date.to_date(ICP.get_param("ar_bench.today")) or fields.Date.today()
+size = ICP.get_param("ar_bench.ready") or "?"
+# DESIGN.md performance targets, by invoices/customers
+TARGETS = {
+    "10000/1000": {"full run": 20.0},
+    "100000/10000": {"full run": 120.0, "same-day rerun": 2.0},
+}
+
+open_invoices = env["account.move"].search_count(
+    [
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "in", ("not_paid", "partial")),
+    ]
+)
+customers = len(
+    env["account.move"]
+    .search(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+    )
+    .partner_id
+)
+print(
+    f"bench: {open_invoices} open invoices over {customers} customers "
+    f"(template {size}), as of {today}",
+    flush=True,
+)
+
+
+def measure(label):
+    env.invalidate_all()
+    mails_before = env["mail.mail"].search_count([])
+    events_before = env["ar.collection.event"].search_count([])
+    queries_before = env.cr.sql_log_count
+    start = time.perf_counter()
+    result = env["ar.dunning.ladder"].run_collections(today=today)
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    queries = env.cr.sql_log_count - queries_before
+    env.cr.commit()
+    mails = env["mail.mail"].search_count([]) - mails_before
+    events = env["ar.collection.event"].search_count([]) - events_before
+    row = {
+        "label": label,
+        "seconds": seconds,
+        "queries": queries,
+        "rate": open_invoices / seconds if seconds else float("inf"),
+        "mails": mails,
+        "events": events,
+        "result": result,
+    }
+    print(
+        f"{label:>15}: {seconds:8.2f} s  {queries:7d} queries  "
+        f"{row['rate']:9.0f} invoices/s  {mails:6d} e-mails queued  "
+        f"{events:7d} events",
+        flush=True,
+    )
+    print(f"{'':>15}  run_collections returned: {result}", flush=True)
+    return row
+
+
+rows = [measure("full run"), measure("same-day rerun")]
+
+print("\nsummary")
+print(f"  invoices={open_invoices} customers={customers} today={today}")
+for row in rows:
+    target = TARGETS.get(size, {}).get(row["label"])
+    verdict = ""
+    if target is not None:
+        met = "OK" if row["seconds"] <= target else "MISSED"
+        verdict = f"  target <= {target:.0f} s: {met}"
+    print(
+        f"  {row['label']}: {row['seconds']:.2f} s, {row['queries']} queries, "
+        f"{row['rate']:.0f} invoices/s, {row['mails']} e-mails queued{verdict}"
+    )
