@@ -38,6 +38,8 @@ RESULTS := $(BUILD)/test-results
 # Lines of an Odoo log that make an install fail.
 LOG_ERRORS := ( ERROR | CRITICAL |Some modules are not loaded|[Ff]ailed to load|invalid module names|not installable)
 
+# dropdb without the "does not exist, skipping" notice, closing stale connections
+DROPDB := PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force
 # psql as the current user over the local socket, quiet, no psqlrc.
 PSQL := psql -X -q -A -t -v ON_ERROR_STOP=1
 
@@ -50,7 +52,7 @@ db_param = $(PSQL) -d $(1) -c "select value from ir_config_parameter where key =
 # in the log and prints the log.
 define odoo_install
 	@echo "== installing $(MODULES) into $(1) (log: $(BUILD)/install-$(1).log)"
-	@dropdb --if-exists $(1)
+	@$(DROPDB) $(1)
 	@rm -rf $(BUILD_ABS)/data/filestore/$(1)
 	@start=$$(date +%s); \
 	if ! $(ODOO) -c $(BUILD)/odoo-$(1).conf -d $(1) -i $(MODULES) --stop-after-init \
@@ -215,7 +217,7 @@ demo-db-build: $(BUILD)/odoo-$(DB_DEMO).conf
 	@if ! $(ODOO) shell -c $(BUILD)/odoo-$(DB_DEMO).conf -d $(DB_DEMO) --no-http --log-level=warn \
 	        < tools/demo_data.py; then \
 	    echo "FAILED: tools/demo_data.py; dropping $(DB_DEMO)"; \
-	    dropdb --if-exists $(DB_DEMO); exit 1; \
+	    $(DROPDB) $(DB_DEMO); exit 1; \
 	fi
 
 run: demo-db
@@ -226,7 +228,7 @@ run: demo-db
 	exec $(ODOO) -c $(BUILD)/odoo-$(DB_DEMO).conf -d $(DB_DEMO) --http-port=$(PORT) --max-cron-threads=1
 
 drop-demo:
-	dropdb --if-exists $(DB_DEMO)
+	$(DROPDB) $(DB_DEMO)
 	rm -rf $(BUILD_ABS)/data/filestore/$(DB_DEMO)
 
 # ---------------------------------------------------------------------- bench
@@ -254,7 +256,7 @@ bench-db: check $(BUILD)/odoo-$(DB_BENCH_TPL).conf $(BUILD)/odoo-$(DB_BENCH).con
 	    fi; \
 	    $(PSQL) -d $(DB_BENCH_TPL) -c "insert into ir_config_parameter (key, value) values ('ar_bench.addon_hash', '$$hash') on conflict (key) do update set value = excluded.value"; \
 	fi
-	@dropdb --if-exists $(DB_BENCH)
+	@$(DROPDB) $(DB_BENCH)
 	@rm -rf $(BUILD_ABS)/data/filestore/$(DB_BENCH)
 	createdb -T $(DB_BENCH_TPL) $(DB_BENCH)
 	@if [ -d $(BUILD_ABS)/data/filestore/$(DB_BENCH_TPL) ]; then \
@@ -270,7 +272,7 @@ bench-template-build: $(BUILD)/odoo-$(DB_BENCH_TPL).conf
 	        $(ODOO) shell -c $(BUILD)/odoo-$(DB_BENCH_TPL).conf -d $(DB_BENCH_TPL) --no-http \
 	        --log-level=warn < tools/bench_data.py; then \
 	    echo "FAILED: tools/bench_data.py; dropping $(DB_BENCH_TPL)"; \
-	    dropdb --if-exists $(DB_BENCH_TPL); exit 1; \
+	    $(DROPDB) $(DB_BENCH_TPL); exit 1; \
 	fi; \
 	echo "   data generated in $$(( $$(date +%s) - start ))s"; \
 	hash=$$(find ar_collections -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
@@ -285,7 +287,7 @@ bench: bench-db
 
 bench-clean:
 	@for db in $$($(PSQL) -d postgres -c "select datname from pg_database where datname like '$(DB_BENCH)%'"); do \
-	    echo "dropping $$db"; dropdb --if-exists $$db; rm -rf $(BUILD_ABS)/data/filestore/$$db; \
+	    echo "dropping $$db"; $(DROPDB) $$db; rm -rf $(BUILD_ABS)/data/filestore/$$db; \
 	done
 
 # ----------------------------------------------------------------------- lint

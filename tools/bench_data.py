@@ -80,7 +80,7 @@ def make_customers(collectors):
     tag = env["res.partner.category"].search([("name", "=", "B2B")], limit=1)
     if not tag:
         tag = env["res.partner.category"].create({"name": "B2B"})
-    countries = {c: env.ref(f"base.{c.lower()}").id for c in COUNTRIES}
+    countries = {c: env["res.country"].search([("code", "=", c)]).id for c in COUNTRIES}
     has_collector = "collector_id" in env["res.partner"]._fields
     Partner = env["res.partner"].with_context(
         tracking_disable=True, mail_create_nolog=True

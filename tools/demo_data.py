@@ -189,7 +189,7 @@ def customers(tag, collector_users):
             "name": name,
             "is_company": True,
             "ref": f"{REF_PREFIX}{i:03d}",
-            "country_id": env.ref(f"base.{code.lower()}").id,
+            "country_id": env["res.country"].search([("code", "=", code)]).id,
             "city": city,
             "email": f"accounts@{domain}",
             "phone": f"+{rng.randint(10, 99)} {rng.randint(100, 999)} "

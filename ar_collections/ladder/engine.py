@@ -130,7 +130,9 @@ def decide(
     min_days = ladder.min_days_between_steps
     last = facts.last_done_date
     earliest = target_due
-    spacing = last.toordinal() + min_days if last is not None else None
+    # At most one step per invoice per day, even with min_days_between_steps 0:
+    # running twice on a day changes nothing.
+    spacing = last.toordinal() + (min_days or 1) if last is not None else None
     if spacing is not None and spacing > earliest:
         earliest = spacing
     if earliest > t or ladder._quiet_shift[(t - 1) % 7] != 0:
@@ -150,7 +152,7 @@ def decide(
         return Decision(None, (), _to_date(_not_quiet(ladder, t + 1)), "below_minimum")
 
     if target + 1 < count:
-        following = max(due + days[target + 1], t + min_days, t + 1)
+        following = max(due + days[target + 1], t + (min_days or 1))
         next_date = _to_date(_not_quiet(ladder, following))
     else:
         next_date = LADDER_END

@@ -183,7 +183,7 @@ class _Walker:
                 continue
             key = _key_value(key_node)
             sub = child_path(path, key)
-            if not self._tag_ok(key_node, sub):
+            if not self._tag_ok(key_node, path):  # a tagged key: the mapping's path
                 continue
             try:
                 first = explicit.get(key)

@@ -58,9 +58,9 @@ class ArCollectionRun(models.AbstractModel):
     the next run redoes it. A step is recorded at most once per invoice (unique index on
     the events), so no message is ever sent twice.
 
-    Action kinds are methods named ``_action_<kind>(customer_actions)``: each takes the
-    list of CustomerAction of one kind in the batch and returns, per CustomerAction, a
-    dict of event values (``state``, ``result``, ``notice_id``, ``activity_id``).
+    Action kinds are registered in ``_action_handlers``: each handler takes the list of
+    CustomerAction of one kind in the batch and returns, per CustomerAction, a dict of
+    event values (``state``, ``result``, ``notice_id``, ``activity_id``).
     """
 
     _name = "ar.collection.run"
@@ -130,7 +130,7 @@ class ArCollectionRun(models.AbstractModel):
         )
         if not ladders:
             return
-        context = _RunContext(self, company, ladders, today, dry_run, only_ladders)
+        job = _RunJob(self, company, ladders, today, dry_run, only_ladders)
         moves = self.env["account.move"]
         due_domain = moves._ar_open_invoice_domain(company) + [
             "|",
@@ -141,7 +141,7 @@ class ArCollectionRun(models.AbstractModel):
         partner_ids = sorted(partner.id for (partner,) in groups)
         done = 0
         for batch in split_every(CUSTOMERS_PER_BATCH, partner_ids):
-            self._run_batch(context, list(batch), counts, proposals)
+            self._run_batch(job, list(batch), counts, proposals)
             done += len(batch)
             if not dry_run:
                 self.env["ir.cron"]._notify_progress(
@@ -153,8 +153,8 @@ class ArCollectionRun(models.AbstractModel):
     # Per batch of customers ------------------------------------------------------------
 
     @api.model
-    def _run_batch(self, context, partner_ids, counts, proposals):
-        company, today = context.company, context.today
+    def _run_batch(self, job, partner_ids, counts, proposals):
+        company, today = job.company, job.today
         Move = self.env["account.move"].with_company(company)
         partners = self.env["res.partner"].with_company(company).browse(partner_ids)
         moves = Move.search(
@@ -170,7 +170,7 @@ class ArCollectionRun(models.AbstractModel):
         for move in moves:
             if move.invoice_date_due < today:
                 overdue[move.commercial_partner_id.id] += move.amount_residual_signed
-        ladder_by_partner = {partner.id: context.ladder_for(partner) for partner in partners}
+        ladder_by_partner = {partner.id: job.ladder_for(partner) for partner in partners}
 
         schedule = {}
         decisions = []
@@ -182,9 +182,9 @@ class ArCollectionRun(models.AbstractModel):
             if not ladder:
                 schedule[move.id] = (LADDER_END, None, None)
                 continue
-            if context.only_ladders and ladder not in context.only_ladders:
+            if job.only_ladders and ladder not in job.only_ladders:
                 continue
-            parsed = context.parsed[ladder.id]
+            parsed = job.parsed[ladder.id]
             handled, last_done = history[move.id]
             pause_until = paused.get(move.id, False)
             facts = InvoiceFacts(
@@ -203,11 +203,11 @@ class ArCollectionRun(models.AbstractModel):
             schedule[move.id] = (decision.next_date, next_step, ladder.id)
             if decision.take or decision.skip:
                 decisions.append((move, ladder, parsed, decision))
-        if context.dry_run:
-            self._propose(context, decisions, moves, paused, counts, proposals)
+        if job.dry_run:
+            self._propose(job, decisions, moves, paused, counts, proposals)
             return
         if decisions:
-            self._execute(context, decisions, moves, paused, counts)
+            self._execute(job, decisions, moves, paused, counts)
         self.env["account.move"]._ar_write_schedule(schedule)
 
     @api.model
@@ -220,15 +220,39 @@ class ArCollectionRun(models.AbstractModel):
         following = max(positions) + 1 if positions else 0
         return parsed.steps[following].code if following < len(parsed.steps) else None
 
-    # Pause causes (extended by later capabilities) -------------------------------------
+    # Extension points ------------------------------------------------------------------
+
+    @api.model
+    def _action_handlers(self):
+        """Action kind -> method carrying it out for a list of CustomerAction.
+
+        A kind missing here is "not installed": ladders naming it are refused.
+        """
+        return {
+            "email": self._action_email,
+            "letter": self._action_letter,
+            "activity": self._action_activity,
+        }
+
+    @api.model
+    def _pause_sources(self):
+        """Methods (moves, today) -> {move_id: last paused day or None (open-ended)}.
+
+        Each cause of a pause (exclusion, dispute, promise, plan, referral...) is one.
+        """
+        return [self._paused_by_exclusion]
 
     @api.model
     def _get_paused(self, moves, today):
-        """{move_id: last paused day, or None when paused until something changes}.
+        """{move_id: last paused day, or None when paused until something changes}."""
+        paused = {}
+        for source in self._pause_sources():
+            for move_id, until in source(moves, today).items():
+                self._merge_pause(paused, move_id, until)
+        return paused
 
-        Later capabilities (disputes, promises, plans, referrals) add their causes by
-        calling super() and ``_merge_pause``.
-        """
+    @api.model
+    def _paused_by_exclusion(self, moves, today):
         paused = {}
         for move in moves:
             for holder in (move, move.commercial_partner_id):
@@ -261,8 +285,8 @@ class ArCollectionRun(models.AbstractModel):
     # Dry run ---------------------------------------------------------------------------
 
     @api.model
-    def _propose(self, context, decisions, moves, paused, counts, proposals):
-        for customer_action in self._customer_actions(context, decisions, moves, paused):
+    def _propose(self, job, decisions, moves, paused, counts, proposals):
+        for customer_action in self._customer_actions(job, decisions, moves, paused):
             counts[f"{customer_action.kind}_proposed"] += 1
             proposals.append(
                 {
@@ -292,7 +316,7 @@ class ArCollectionRun(models.AbstractModel):
     # Execution -------------------------------------------------------------------------
 
     @api.model
-    def _customer_actions(self, context, decisions, moves, paused):
+    def _customer_actions(self, job, decisions, moves, paused):
         """Group the actions of the steps taken by customer and kind."""
         grouped = {}
         for move, ladder, parsed, decision in decisions:
@@ -304,12 +328,12 @@ class ArCollectionRun(models.AbstractModel):
                 key = (move.commercial_partner_id.id, action.kind)
                 if key not in grouped:
                     grouped[key] = CustomerAction(
-                        move.commercial_partner_id, action.kind, ladder, context.today
+                        move.commercial_partner_id, action.kind, ladder, job.today
                     )
                 grouped[key].add(move, step, step_index, action)
         open_by_partner = defaultdict(lambda: self.env["account.move"])
         for move in moves:
-            if move.id not in paused and move.invoice_date_due < context.today:
+            if move.id not in paused and move.invoice_date_due < job.today:
                 open_by_partner[move.commercial_partner_id.id] |= move
         for customer_action in grouped.values():
             listed = customer_action.moves | open_by_partner[customer_action.partner.id]
@@ -317,20 +341,20 @@ class ArCollectionRun(models.AbstractModel):
         return list(grouped.values())
 
     @api.model
-    def _execute(self, context, decisions, moves, paused, counts):
-        customer_actions = self._customer_actions(context, decisions, moves, paused)
+    def _execute(self, job, decisions, moves, paused, counts):
+        customer_actions = self._customer_actions(job, decisions, moves, paused)
         by_kind = defaultdict(list)
         for customer_action in customer_actions:
             by_kind[customer_action.kind].append(customer_action)
         outcomes = {}
         for kind, kind_actions in by_kind.items():
             outcomes.update(self._execute_kind(kind, kind_actions))
-        self._create_events(context, decisions, customer_actions, outcomes, counts)
+        self._create_events(job, decisions, customer_actions, outcomes, counts)
 
     @api.model
     def _execute_kind(self, kind, customer_actions):
         """Carry out one kind for the whole batch; on error, customer by customer."""
-        handler = getattr(self, f"_action_{kind}")
+        handler = self._action_handlers()[kind]
         try:
             with self.env.cr.savepoint():
                 return handler(customer_actions)
@@ -352,7 +376,7 @@ class ArCollectionRun(models.AbstractModel):
         return outcomes
 
     @api.model
-    def _create_events(self, context, decisions, customer_actions, outcomes, counts):
+    def _create_events(self, job, decisions, customer_actions, outcomes, counts):
         stages = self.env["ar.collection.stage"]._get_by_code()
         action_of = {}
         for customer_action in customer_actions:
@@ -364,9 +388,9 @@ class ArCollectionRun(models.AbstractModel):
             base = {
                 "move_id": move.id,
                 "partner_id": move.commercial_partner_id.id,
-                "company_id": context.company.id,
+                "company_id": job.company.id,
                 "ladder_id": ladder.id,
-                "date": context.today,
+                "date": job.today,
                 "amount_residual": move.amount_residual,
             }
             for step in decision.skip:
@@ -626,7 +650,7 @@ class ArCollectionRun(models.AbstractModel):
         )
 
 
-class _RunContext:
+class _RunJob:
     """What one company's run needs at hand: its ladders, parsed once."""
 
     def __init__(self, run, company, ladders, today, dry_run, only_ladders):

@@ -137,12 +137,8 @@ class ArDunningLadder(models.Model):
     @api.model
     def _get_action_kinds(self):
         """The action kinds this installation can execute: those the run knows."""
-        run = self.env["ar.collection.run"]
-        return {
-            kind: schema
-            for kind, schema in ACTION_SCHEMAS.items()
-            if hasattr(run, f"_action_{kind}")
-        }
+        handlers = self.env["ar.collection.run"]._action_handlers()
+        return {kind: schema for kind, schema in ACTION_SCHEMAS.items() if kind in handlers}
 
     def _check_template_xmlid(self, xmlid):
         template = self.env.ref(xmlid, raise_if_not_found=False)
