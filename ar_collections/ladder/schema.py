@@ -15,6 +15,7 @@ import yaml
 
 from .actions import ACTION_SCHEMAS, DAYS_LIMIT, ActionSchema, ParamSpec
 from .checks import MISSING, Checker, describe_value, show_key
+from .errors import LadderError, Problem
 from .yaml_source import child_path, item_path, load_yaml
 
 __all__ = [
@@ -256,7 +257,8 @@ def parse_ladder(
     )
     ladder = parser.parse(data)
     checker.raise_if_problems()
-    assert ladder is not None
+    if ladder is None:  # pragma: no cover - every refusal records a problem
+        raise LadderError([Problem(None, "", "the ladder could not be read")])
     return ladder
 
 
@@ -270,7 +272,9 @@ class _Parser:
         if stages is None:
             self.stages = None
         else:
-            ordered = stages if isinstance(stages, list | tuple) else sorted(stages)
+            ordered = (
+                stages if isinstance(stages, list | tuple) else sorted(stages, key=str)
+            )
             self.stages = tuple(ordered)
         self.kinds = action_kinds
         self.check_template = check_template

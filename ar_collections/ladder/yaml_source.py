@@ -15,7 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import LadderError, Problem, show_key
+from .errors import LadderError, Problem, show_key, sort_problems
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -217,7 +217,7 @@ class _Walker:
                     )
 
 
-def _find_bad_scalar(root: Node, lines: dict[str, int]) -> Problem | None:
+def _find_bad_scalar(root: Node) -> Problem | None:
     """The first scalar safe loading cannot build (e.g. ``2024-13-45``)."""
     constructor = SafeConstructor()
     stack: list[tuple[Node, str]] = [(root, "")]
@@ -286,18 +286,18 @@ def load_yaml(
     except Exception as error:  # noqa: BLE001 - every parser failure is a problem
         raise LadderError([_syntax_problem(error, source)], **extra) from None
     walker = _Walker().walk(root)
-    lines, duplicates, bad_tags = walker.lines, walker.duplicates, walker.bad_tags
+    lines, bad_tags = walker.lines, walker.bad_tags
+    duplicates = sorted(walker.duplicates, key=lambda problem: problem.line)
     if bad_tags:
-        raise LadderError(sorted(bad_tags + duplicates, key=lambda p: p.line), **extra)
+        raise LadderError(sort_problems(bad_tags + duplicates), **extra)
     try:
         data = yaml.safe_load(source)
     except yaml.MarkedYAMLError as error:
-        raise LadderError(
-            duplicates + [_syntax_problem(error, source)], **extra
-        ) from None
+        problems = sort_problems([*duplicates, _syntax_problem(error, source)])
+        raise LadderError(problems, **extra) from None
     except Exception as error:  # noqa: BLE001 - e.g. ValueError for 2024-13-45
-        problem = _find_bad_scalar(root, lines) if root is not None else None
+        problem = _find_bad_scalar(root) if root is not None else None
         if problem is None:
             problem = _syntax_problem(error, source)
-        raise LadderError(duplicates + [problem], **extra) from None
+        raise LadderError(sort_problems([*duplicates, problem]), **extra) from None
     return data, SourceMap(lines, duplicates, walker.texts)

@@ -3,7 +3,13 @@ import textwrap
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..ladder import ACTION_SCHEMAS, LadderError, describe_action, dump_step, parse_ladder
+from ..ladder import (
+    ACTION_SCHEMAS,
+    LadderError,
+    describe_action,
+    dump_step,
+    parse_ladder,
+)
 
 NOTICE_MODEL = "ar.collection.notice"
 
@@ -250,7 +256,6 @@ class ArDunningLadder(models.Model):
         self.ensure_one()
         self.company_id.ar_default_ladder_id = self
 
-    @api.model
     def action_run_now(self):
         """Run every active ladder now, as the scheduler would, and say what happened."""
         counts = self.run_collections()
@@ -262,7 +267,6 @@ class ArDunningLadder(models.Model):
                 "title": _("Collections run done"),
                 "message": self.env["ar.collection.run"]._describe_counts(counts),
                 "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

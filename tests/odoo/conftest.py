@@ -9,8 +9,10 @@ let ``make test`` pass without testing the UI, so here:
 * with ``--odoo-http``, a session in which no HttpCase test ran fails
   (set AR_ALLOW_NO_BROWSER_TESTS=1 to run a selection without browser tests).
 
-Do not add an ``__init__.py`` to this folder: as a package it would be named
-``odoo`` and shadow Odoo itself.
+This folder is the package ``tests.odoo`` (``tests/__init__.py`` and
+``tests/odoo/__init__.py``): keep both files, or neither. With only
+``tests/odoo/__init__.py``, pytest would import this folder as a package named
+``odoo`` and clash with Odoo itself.
 """
 
 import os
