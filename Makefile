@@ -20,8 +20,12 @@ BENCH_INVOICES ?= 20000
 BENCH_CUSTOMERS ?= 2000
 # make run UPDATE=1: update ar_collections in the demo database before serving
 UPDATE ?=
-MODULES ?= account,ar_collections
-LINT_PATHS ?= ar_collections tests tools
+# what each database gets installed (the sale bridge ar_collections_sale is tested)
+MODULES ?= account,sale,ar_collections
+TEST_MODULES ?= account,ar_collections,sale,ar_collections_sale
+DEMO_MODULES ?= $(MODULES)
+BENCH_MODULES ?= account,ar_collections
+LINT_PATHS ?= $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py)) tests tools
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -43,22 +47,29 @@ DROPDB := PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force
 # psql as the current user over the local socket, quiet, no psqlrc.
 PSQL := psql -X -q -A -t -v ON_ERROR_STOP=1
 
+comma := ,
+
+# a hash of the addon's files (the bench template is updated when it changes)
+ADDON_HASH := find ar_collections -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+	| sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40
+
 # $(call db_exists,DB): succeeds when the database exists
 db_exists = [ "$$($(PSQL) -d postgres -c "select 1 from pg_database where datname = '$(1)'")" = 1 ]
 # $(call db_param,DB,KEY): prints an ir.config_parameter value of DB (empty if none)
 db_param = $(PSQL) -d $(1) -c "select value from ir_config_parameter where key = '$(2)'" 2>/dev/null || true
 
-# $(call odoo_install,DB): fresh DB with $(MODULES) (no demo data); fails on any error
-# in the log and prints the log.
+# $(call odoo_install,DB,MODULES): fresh DB with MODULES (no demo data); fails on any
+# error in the log (printed then) and unless every addon of this repository named in
+# MODULES ends up installed.
 define odoo_install
-	@echo "== installing $(MODULES) into $(1) (log: $(BUILD)/install-$(1).log)"
+	@echo "== installing $(2) into $(1) (log: $(BUILD)/install-$(1).log)"
 	@$(DROPDB) $(1)
 	@rm -rf $(BUILD_ABS)/data/filestore/$(1)
 	@start=$$(date +%s); \
-	if ! $(ODOO) -c $(BUILD)/odoo-$(1).conf -d $(1) -i $(MODULES) --stop-after-init \
+	if ! $(ODOO) -c $(BUILD)/odoo-$(1).conf -d $(1) -i $(2) --stop-after-init \
 	        --without-demo=all --no-http --log-level=info > $(BUILD)/install-$(1).log 2>&1; then \
 	    cat $(BUILD)/install-$(1).log; \
-	    echo "FAILED: odoo-bin -i $(MODULES) on $(1) exited non-zero (log above: $(BUILD)/install-$(1).log)"; \
+	    echo "FAILED: odoo-bin -i $(2) on $(1) exited non-zero (log above: $(BUILD)/install-$(1).log)"; \
 	    exit 1; \
 	fi; \
 	if grep -qE '$(LOG_ERRORS)' $(BUILD)/install-$(1).log; then \
@@ -67,12 +78,15 @@ define odoo_install
 	    grep -nE '$(LOG_ERRORS)' $(BUILD)/install-$(1).log | head -40; \
 	    exit 1; \
 	fi; \
-	state=$$($(PSQL) -d $(1) -c "select state from ir_module_module where name = 'ar_collections'"); \
-	if [ "$$state" != installed ]; then \
-	    cat $(BUILD)/install-$(1).log; \
-	    echo "FAILED: ar_collections is '$$state' in $(1), not installed (is $(ROOT) in addons_path?)"; \
-	    exit 1; \
-	fi; \
+	for m in $(subst $(comma), ,$(2)); do \
+	    [ -f "$$m/__manifest__.py" ] || continue; \
+	    state=$$($(PSQL) -d $(1) -c "select state from ir_module_module where name = '$$m'"); \
+	    if [ "$$state" != installed ]; then \
+	        cat $(BUILD)/install-$(1).log; \
+	        echo "FAILED: $$m is '$$state' in $(1), not installed (is $(ROOT) in addons_path?)"; \
+	        exit 1; \
+	    fi; \
+	done; \
 	echo "   installed in $$(( $$(date +%s) - start ))s ($$(grep -c ' WARNING ' $(BUILD)/install-$(1).log || true) warnings in the log)"
 endef
 
@@ -87,6 +101,7 @@ help:
 	@echo "variables: ODOO_SRC=$(ODOO_SRC) VENV=$(VENV) PORT=$(PORT) BUILD=$(BUILD)"
 	@echo "           DB_TEST=$(DB_TEST) DB_DEMO=$(DB_DEMO) DB_BENCH=$(DB_BENCH)"
 	@echo "           BENCH_INVOICES=$(BENCH_INVOICES) BENCH_CUSTOMERS=$(BENCH_CUSTOMERS) UPDATE=1 (run: -u ar_collections)"
+	@echo "           TEST_MODULES=$(TEST_MODULES) DEMO_MODULES=$(DEMO_MODULES) BENCH_MODULES=$(BENCH_MODULES)"
 
 # ---------------------------------------------------------------- environment
 
@@ -188,7 +203,7 @@ test-pure: | $(BUILD)
 	exit $$rc
 
 test-db: check $(BUILD)/odoo-$(DB_TEST).conf
-	$(call odoo_install,$(DB_TEST))
+	$(call odoo_install,$(DB_TEST),$(TEST_MODULES))
 
 # Browser (HttpCase) tests must run: tests/odoo/conftest.py turns their skips into
 # failures and fails the session if none ran.
@@ -212,7 +227,7 @@ demo-db: check $(BUILD)/odoo-$(DB_DEMO).conf
 
 .PHONY: demo-db-build
 demo-db-build: $(BUILD)/odoo-$(DB_DEMO).conf
-	$(call odoo_install,$(DB_DEMO))
+	$(call odoo_install,$(DB_DEMO),$(DEMO_MODULES))
 	@echo "== loading demo data (tools/demo_data.py) into $(DB_DEMO)"
 	@if ! $(ODOO) shell -c $(BUILD)/odoo-$(DB_DEMO).conf -d $(DB_DEMO) --no-http --log-level=warn \
 	        < tools/demo_data.py; then \
@@ -243,8 +258,7 @@ bench-db: check $(BUILD)/odoo-$(DB_BENCH_TPL).conf $(BUILD)/odoo-$(DB_BENCH).con
 	else \
 	    $(MAKE) --no-print-directory bench-template-build; \
 	fi
-	@hash=$$(find ar_collections -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
-	        | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40); \
+	@hash=$$($(ADDON_HASH)); \
 	if [ "$$($(call db_param,$(DB_BENCH_TPL),ar_bench.addon_hash))" != "$$hash" ]; then \
 	    echo "== ar_collections changed since $(DB_BENCH_TPL) was built: updating it"; \
 	    if ! $(ODOO) -c $(BUILD)/odoo-$(DB_BENCH_TPL).conf -d $(DB_BENCH_TPL) -u ar_collections \
@@ -264,8 +278,10 @@ bench-db: check $(BUILD)/odoo-$(DB_BENCH_TPL).conf $(BUILD)/odoo-$(DB_BENCH).con
 	fi
 
 .PHONY: bench-template-build
+# The addon's hash is taken before the install: the template holds that version.
 bench-template-build: $(BUILD)/odoo-$(DB_BENCH_TPL).conf
-	$(call odoo_install,$(DB_BENCH_TPL))
+	@$(ADDON_HASH) > $(BUILD)/$(DB_BENCH_TPL).hash
+	$(call odoo_install,$(DB_BENCH_TPL),$(BENCH_MODULES))
 	@echo "== generating $(BENCH_INVOICES) invoices over $(BENCH_CUSTOMERS) customers (tools/bench_data.py)"
 	@start=$$(date +%s); \
 	if ! BENCH_INVOICES=$(BENCH_INVOICES) BENCH_CUSTOMERS=$(BENCH_CUSTOMERS) \
@@ -275,8 +291,7 @@ bench-template-build: $(BUILD)/odoo-$(DB_BENCH_TPL).conf
 	    $(DROPDB) $(DB_BENCH_TPL); exit 1; \
 	fi; \
 	echo "   data generated in $$(( $$(date +%s) - start ))s"; \
-	hash=$$(find ar_collections -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
-	        | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40); \
+	hash=$$(cat $(BUILD)/$(DB_BENCH_TPL).hash); \
 	$(PSQL) -d $(DB_BENCH_TPL) -c "insert into ir_config_parameter (key, value) values ('ar_bench.addon_hash', '$$hash') on conflict (key) do update set value = excluded.value"
 
 bench: bench-db

@@ -1,8 +1,9 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+CREDIT_HOLD_MOVE_TYPES = ("out_invoice", "out_receipt")
 
 
 class AccountMove(models.Model):
@@ -50,6 +51,14 @@ class AccountMove(models.Model):
     collection_days_late = fields.Integer(
         string="Days late", compute="_compute_collection_days_late"
     )
+    ar_credit_hold_id = fields.Many2one(
+        "ar.credit.hold",
+        string="Customer credit hold",
+        compute="_compute_ar_credit_hold_id",
+        help="The active credit hold of the customer in the invoice's company.",
+    )
+    ar_credit_hold_reason = fields.Char(compute="_compute_ar_credit_hold_id")
+    ar_credit_hold_date = fields.Date(compute="_compute_ar_credit_hold_id")
 
     @api.depends(
         "move_type",
@@ -85,6 +94,20 @@ class AccountMove(models.Model):
             else:
                 move.collection_days_late = 0
 
+    @api.depends("commercial_partner_id", "company_id", "move_type")
+    def _compute_ar_credit_hold_id(self):
+        moves = self.filtered(lambda move: move.move_type in CREDIT_HOLD_MOVE_TYPES)
+        holds = self.env["ar.credit.hold"]._active_by_key(
+            moves.commercial_partner_id, moves.company_id
+        )
+        for move in self:
+            hold = holds.get((move.commercial_partner_id.id, move.company_id.id))
+            if move not in moves or not hold:
+                hold = self.env["ar.credit.hold"]
+            move.ar_credit_hold_id = hold
+            move.ar_credit_hold_reason = hold.reason
+            move.ar_credit_hold_date = hold.date
+
     @api.model
     def _read_group_collection_stage_ids(self, stages, domain):
         return stages.search([])
@@ -106,6 +129,33 @@ class AccountMove(models.Model):
         } & vals.keys():
             self._ar_reset_collection_schedule()
         return result
+
+    def _post(self, soft=True):
+        """Refuse customer invoices of customers on credit hold (credit notes pass)."""
+        self.env["ar.credit.hold"]._enforce(
+            self.filtered(lambda move: move.move_type in CREDIT_HOLD_MOVE_TYPES),
+            lambda move: move.commercial_partner_id,
+            lambda move: move.company_id,
+            _("post this invoice"),
+        )
+        return super()._post(soft=soft)
+
+    def _invoice_paid_hook(self):
+        result = super()._invoice_paid_hook()
+        invoices = self.filtered(lambda move: move.move_type == "out_invoice")
+        if invoices:
+            self.env["ar.agency.referral"]._on_invoices_paid(invoices)
+            self.env["ar.credit.hold"]._release_paid(
+                partners=invoices.commercial_partner_id, companies=invoices.company_id
+            )
+        return result
+
+    def action_ar_credit_hold_override(self):
+        return self.env["ar.credit.hold.override.wizard"]._open_for(self)
+
+    def _ar_credit_hold_proceed(self):
+        """What the override wizard goes ahead with: posting."""
+        return self.action_post()
 
     @api.model
     def _ar_open_invoice_domain(self, company=None):
@@ -171,4 +221,12 @@ class AccountMove(models.Model):
                 "collection_exclusion_reason": False,
                 "collection_exclusion_until": False,
             }
+        )
+
+    # Collector workbench ---------------------------------------------------------
+
+    def action_collection_log_contact(self):
+        """Log a call, meeting, e-mail or letter about these invoices."""
+        return self.env["ar.collection.contact.wizard"]._open_for(
+            self.commercial_partner_id[:1], self
         )

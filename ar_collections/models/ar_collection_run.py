@@ -4,9 +4,11 @@ import zlib
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, formatLang, split_every
 
 from ..ladder import LADDER_END, InvoiceFacts, decide, dump_step
 
@@ -30,8 +32,17 @@ class CustomerAction:
     invoices that took a step with this kind of action, which words the message.
     """
 
-    __slots__ = ("partner", "kind", "ladder", "step", "step_index", "action", "moves",
-                 "listed_moves", "today")
+    __slots__ = (
+        "action",
+        "kind",
+        "ladder",
+        "listed_moves",
+        "moves",
+        "partner",
+        "step",
+        "step_index",
+        "today",
+    )
 
     def __init__(self, partner, kind, ladder, today):
         self.partner = partner
@@ -130,6 +141,10 @@ class ArCollectionRun(models.AbstractModel):
         )
         if not ladders:
             return
+        if not dry_run:
+            self.env["ar.credit.hold"]._release_paid(companies=company, today=today)
+        if not dry_run:
+            self.env["ar.collection.worklist"]._before_run(company, today)
         job = _RunJob(self, company, ladders, today, dry_run, only_ladders)
         moves = self.env["account.move"]
         due_domain = moves._ar_open_invoice_domain(company) + [
@@ -232,6 +247,10 @@ class ArCollectionRun(models.AbstractModel):
             "email": self._action_email,
             "letter": self._action_letter,
             "activity": self._action_activity,
+            "credit_hold": self.env["ar.credit.hold"]._ar_ladder_action,
+            "request_write_off": self.env["ar.write.off.request"]._ar_ladder_action,
+            "refer_to_agency": self.env["ar.agency.referral"]._ar_ladder_action,
+            "legal": self.env["ar.legal.case"]._ar_ladder_action,
         }
 
     @api.model
@@ -240,7 +259,14 @@ class ArCollectionRun(models.AbstractModel):
 
         Each cause of a pause (exclusion, dispute, promise, plan, referral...) is one.
         """
-        return [self._paused_by_exclusion]
+        return [
+            self._paused_by_exclusion,
+            self.env["ar.collection.promise"]._paused_by_promise,
+            self.env["ar.collection.dispute"]._paused_by_dispute,
+            self.env["ar.payment.plan"]._paused_by_plan,
+            self.env["ar.agency.referral"]._paused_by_referral,
+            self.env["ar.legal.case"]._paused_by_legal_case,
+        ]
 
     @api.model
     def _get_paused(self, moves, today):
@@ -267,20 +293,20 @@ class ArCollectionRun(models.AbstractModel):
     def _merge_pause(self, paused, move_id, until):
         """Record a pause cause; the one that lasts longest wins (None: open-ended)."""
         until = until or None
-        if move_id not in paused:
-            paused[move_id] = until
-        elif paused[move_id] is not None and (until is None or until > paused[move_id]):
+        if move_id not in paused or paused[move_id] is not None and (until is None or until > paused[move_id]):
             paused[move_id] = until
 
     @api.model
     def _get_shift_days(self, moves, today):
-        """{move_id: days the ladder timing is pushed back} (e.g. time spent paused)."""
-        return {}
+        """{move_id: days the ladder timing is pushed back}: the days spent paused by
+        promises, disputes and payment plans (not exclusions), see
+        ``ar.collection.worklist._shift_days``."""
+        return self.env["ar.collection.worklist"]._shift_days(moves, today)
 
     @api.model
     def _get_jumps(self, moves, today):
         """{move_id: step code to jump to now} (e.g. after a broken promise)."""
-        return {}
+        return self.env["ar.collection.promise"]._jumps(moves, today)
 
     # Dry run ---------------------------------------------------------------------------
 
@@ -358,7 +384,7 @@ class ArCollectionRun(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 return handler(customer_actions)
-        except Exception:  # noqa: BLE001 - isolated below, customer by customer
+        except Exception:
             _logger.info("Collections: %s failed for a batch; retrying one by one", kind,
                          exc_info=True)
         outcomes = {}
@@ -459,10 +485,11 @@ class ArCollectionRun(models.AbstractModel):
     @api.model
     def _create_notices(self, customer_actions, channel):
         stages = self.env["ar.collection.stage"]._get_by_code()
+        recipients = self._invoice_contacts([ca.partner for ca in customer_actions])
         vals_list = []
         for customer_action in customer_actions:
             partner = customer_action.partner
-            recipient_id = partner.address_get(["invoice"])["invoice"]
+            recipient_id = recipients[partner.id]
             template = self.env.ref(customer_action.action.params["template"])
             step = customer_action.step
             vals_list.append(
@@ -482,6 +509,16 @@ class ArCollectionRun(models.AbstractModel):
         return self.env["ar.collection.notice"].create(vals_list)
 
     @api.model
+    def _invoice_contacts(self, partners):
+        """{partner id: its invoicing contact's id, or its own}, in one query."""
+        partner_ids = [partner.id for partner in partners]
+        contacts = self.env["res.partner"].search(
+            [("parent_id", "in", partner_ids), ("type", "=", "invoice")], order="id desc"
+        )
+        by_parent = {contact.parent_id.id: contact.id for contact in contacts}
+        return {partner_id: by_parent.get(partner_id, partner_id) for partner_id in partner_ids}
+
+    @api.model
     def _render_notices(self, notices, render_fields):
         """Render each notice with its template, grouped by template: {notice_id: values}."""
         rendered = {}
@@ -495,6 +532,20 @@ class ArCollectionRun(models.AbstractModel):
         notices = self._create_notices(customer_actions, "email")
         rendered = self._render_notices(notices, ["subject", "body_html", "email_from"])
         comment = self.env.ref("mail.mt_comment")
+        # attach_statement: the customers' statements of open items, rendered at once
+        statement_partners = self.env["res.partner"].union(
+            *(
+                action.partner
+                for action, notice in zip(customer_actions, notices, strict=True)
+                if action.action.params.get("attach_statement")
+                and notice.recipient_id.email
+            )
+        )
+        statements = (
+            statement_partners._ar_statement_attachments(notices.company_id[:1])
+            if statement_partners
+            else {}
+        )
         mail_vals, sending = [], []
         outcomes = {}
         for customer_action, notice in zip(customer_actions, notices, strict=True):
@@ -524,6 +575,9 @@ class ArCollectionRun(models.AbstractModel):
                     "author_id": notice.company_id.partner_id.id,
                     "recipient_ids": [(4, recipient.id)],
                     "partner_ids": [(4, recipient.id)],
+                    "attachment_ids": [(4, statements[customer_action.partner.id].id)]
+                    if customer_action.partner.id in statements
+                    else [],
                     "auto_delete": False,
                     "state": "outgoing",
                 }
@@ -625,12 +679,19 @@ class ArCollectionRun(models.AbstractModel):
 
     @api.model
     def _activity_note(self, customer_action):
-        lines = "".join(
-            f"<li>{move.name} (due {move.invoice_date_due}): "
-            f"{move.amount_residual} {move.currency_id.name}</li>"
+        lines = Markup("").join(
+            Markup("<li>%s (due %s): %s</li>")
+            % (
+                move.name,
+                move.invoice_date_due,
+                formatLang(self.env, move.amount_residual, currency_obj=move.currency_id),
+            )
             for move in customer_action.listed_moves
         )
-        return f"<p>{customer_action.step.code}</p><ul>{lines}</ul>"
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            _("Ladder step %(step)s", step=customer_action.step.code),
+            lines,
+        )
 
     @api.model
     def _describe_counts(self, counts):

@@ -41,6 +41,7 @@ def _skip_reason(report):
 class BrowserTestGuard:
     def __init__(self):
         self.http_tests_run = 0
+        self.no_browser_test = False
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -67,13 +68,16 @@ class BrowserTestGuard:
             pytest.ExitCode.OK,
             pytest.ExitCode.NO_TESTS_COLLECTED,
         ):
-            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_line(
-                    "FAILED: --odoo-http was given but no browser (HttpCase) test ran",
-                    red=True,
-                )
+            self.no_browser_test = True
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if self.no_browser_test:
+            terminalreporter.write_line(
+                "FAILED: --odoo-http was given but no browser (HttpCase) test ran "
+                "(AR_ALLOW_NO_BROWSER_TESTS=1 allows it)",
+                red=True,
+            )
 
 
 def pytest_configure(config):

@@ -1,0 +1,259 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..ladder.pauses import paused_days
+
+SORT_RANKS = [
+    ("0", "Broken promise or plan"),
+    ("1", "To work"),
+    ("2", "Waiting: dispute, promise or plan"),
+]
+
+
+class ArCollectionWorklist(models.Model):
+    """The collectors' worklist: a row per customer with overdue invoices, per company.
+
+    A read-only SQL query computed as of today (so it always agrees with the
+    invoices, promises and disputes), ordered by ``sort_rank`` then ``priority``:
+    broken promises and breached plans first; then the priority score
+    (``amount weight x overdue / 1,000 + age weight x oldest days late``, weights
+    in the collections settings); customers waiting on an open dispute, a promise
+    not yet due or an active payment plan last.
+
+    Also the workbench's hub for the run: ``_before_run`` (collector rules, broken
+    promises, plan breaches) and ``_shift_days`` (days paused by promises,
+    disputes and plans).
+    """
+
+    _name = "ar.collection.worklist"
+    _description = "Collections worklist"
+    _auto = False
+    _order = "sort_rank, priority desc, overdue_amount desc, partner_id"
+    _rec_name = "partner_id"
+    _depends = {
+        "account.move": [
+            "commercial_partner_id",
+            "company_id",
+            "move_type",
+            "state",
+            "payment_state",
+            "invoice_date_due",
+            "amount_residual_signed",
+            "collection_next_date",
+        ],
+        "res.partner": ["collector_id", "user_id", "country_id", "collection_stage_id"],
+        "res.company": ["ar_priority_weight_amount", "ar_priority_weight_age"],
+        "ar.collection.contact": ["partner_id", "company_id", "date"],
+        "ar.collection.promise": [
+            "partner_id",
+            "company_id",
+            "state",
+            "date",
+            "amount",
+            "followed_up",
+        ],
+        "ar.collection.dispute": ["partner_id", "company_id", "state"],
+        "ar.payment.plan": ["partner_id", "company_id", "state", "followed_up"],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    stage_id = fields.Many2one("ar.collection.stage", string="Stage", readonly=True)
+    overdue_amount = fields.Monetary(readonly=True, currency_field="currency_id")
+    overdue_count = fields.Integer(string="Overdue invoices", readonly=True)
+    oldest_days_late = fields.Integer(
+        string="Oldest days late", readonly=True, aggregator="max"
+    )
+    priority = fields.Float(
+        string="Priority", readonly=True, digits=(16, 1), aggregator="max"
+    )
+    sort_rank = fields.Selection(SORT_RANKS, string="Rank", readonly=True)
+    last_contact_date = fields.Date(string="Last contact", readonly=True)
+    next_action_date = fields.Date(
+        string="Next action", readonly=True, help="Next ladder step due on an invoice."
+    )
+    open_promise_id = fields.Many2one(
+        "ar.collection.promise", string="Open promise", readonly=True
+    )
+    open_promise_date = fields.Date(string="Promised for", readonly=True)
+    open_promise_amount = fields.Monetary(
+        string="Promised", readonly=True, currency_field="currency_id"
+    )
+    has_open_dispute = fields.Boolean(string="Disputed", readonly=True)
+    has_broken_promise = fields.Boolean(string="Broken promise", readonly=True)
+    has_active_plan = fields.Boolean(string="On a payment plan", readonly=True)
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        return SQL(
+            """
+            WITH overdue AS (
+                SELECT MIN(am.id) AS id,
+                       am.commercial_partner_id AS partner_id,
+                       am.company_id,
+                       SUM(am.amount_residual_signed) AS overdue_amount,
+                       COUNT(*) AS overdue_count,
+                       MIN(am.invoice_date_due) AS oldest_due,
+                       MIN(am.collection_next_date) AS next_action_date
+                  FROM account_move am
+                 WHERE am.move_type = 'out_invoice'
+                   AND am.state = 'posted'
+                   AND am.payment_state IN ('not_paid', 'partial')
+                   AND am.invoice_date_due < %(today)s
+                 GROUP BY am.commercial_partner_id, am.company_id
+            ),
+            contact AS (
+                SELECT partner_id, company_id, MAX(date) AS last_contact_date
+                  FROM ar_collection_contact
+                 GROUP BY partner_id, company_id
+            ),
+            promise AS (
+                SELECT DISTINCT ON (partner_id, company_id)
+                       partner_id, company_id, id, date, amount
+                  FROM ar_collection_promise
+                 WHERE state = 'open'
+                 ORDER BY partner_id, company_id, date, id
+            ),
+            broken AS (
+                SELECT partner_id, company_id FROM ar_collection_promise
+                 WHERE state = 'broken' AND followed_up IS NOT TRUE
+                 UNION
+                SELECT partner_id, company_id FROM ar_payment_plan
+                 WHERE state = 'breached' AND followed_up IS NOT TRUE
+            ),
+            dispute AS (
+                SELECT DISTINCT partner_id, company_id FROM ar_collection_dispute
+                 WHERE state = 'open'
+            ),
+            plan AS (
+                SELECT DISTINCT partner_id, company_id FROM ar_payment_plan
+                 WHERE state = 'active'
+            )
+            SELECT o.id,
+                   o.partner_id,
+                   o.company_id,
+                   co.currency_id,
+                   p.collector_id,
+                   p.user_id AS salesperson_id,
+                   p.country_id,
+                   p.collection_stage_id AS stage_id,
+                   o.overdue_amount,
+                   o.overdue_count,
+                   (%(today)s - o.oldest_due) AS oldest_days_late,
+                   ROUND((COALESCE(co.ar_priority_weight_amount, 0) * o.overdue_amount
+                          / 1000.0
+                          + COALESCE(co.ar_priority_weight_age, 0)
+                          * (%(today)s - o.oldest_due))::numeric, 1) AS priority,
+                   CASE WHEN b.partner_id IS NOT NULL THEN '0'
+                        WHEN d.partner_id IS NOT NULL OR pl.partner_id IS NOT NULL
+                             OR pr.date >= %(today)s THEN '2'
+                        ELSE '1' END AS sort_rank,
+                   c.last_contact_date,
+                   o.next_action_date,
+                   pr.id AS open_promise_id,
+                   pr.date AS open_promise_date,
+                   pr.amount AS open_promise_amount,
+                   d.partner_id IS NOT NULL AS has_open_dispute,
+                   b.partner_id IS NOT NULL AS has_broken_promise,
+                   pl.partner_id IS NOT NULL AS has_active_plan
+              FROM overdue o
+              JOIN res_partner p ON p.id = o.partner_id
+              JOIN res_company co ON co.id = o.company_id
+              LEFT JOIN contact c
+                     ON c.partner_id = o.partner_id AND c.company_id = o.company_id
+              LEFT JOIN promise pr
+                     ON pr.partner_id = o.partner_id AND pr.company_id = o.company_id
+              LEFT JOIN (SELECT DISTINCT partner_id, company_id FROM broken) b
+                     ON b.partner_id = o.partner_id AND b.company_id = o.company_id
+              LEFT JOIN dispute d
+                     ON d.partner_id = o.partner_id AND d.company_id = o.company_id
+              LEFT JOIN plan pl
+                     ON pl.partner_id = o.partner_id AND pl.company_id = o.company_id
+            """,
+            today=today,
+        )
+
+    # Row actions ---------------------------------------------------------------------
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_log_contact(self):
+        self.ensure_one()
+        return self.partner_id.with_company(
+            self.company_id
+        ).action_collection_log_contact()
+
+    def action_reassign(self):
+        return self.env["ar.collector.reassign.wizard"]._open_for(self.partner_id)
+
+    # The run -------------------------------------------------------------------------
+
+    @api.model
+    def _before_run(self, company, today):
+        """Before a company's run: collector rules, broken promises, plan breaches."""
+        self.env["ar.collector.rule"]._assign_collectors(company, today)
+        self.env["ar.collection.promise"]._check_open_promises(company, today)
+        self.env["ar.payment.plan"]._check_active_plans(company, today)
+
+    @api.model
+    def _cron_daily_checks(self):
+        """Daily: promises kept or broken, plans completed or breached."""
+        today = fields.Date.context_today(self)
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._before_run(company, today)
+
+    @api.model
+    def _shift_days(self, moves, today):
+        """{move_id: days} the ladder timing of each invoice is pushed back.
+
+        The days the invoice spent paused by promises, disputes and payment plans
+        (overlaps counted once), from the day its ladder's first step fell due up to
+        yesterday. Pauses before the ladder's clock started held nothing back; pauses
+        before the last executed step are kept so the steps after it stay spaced as
+        the ladder says (no catch-up burst once the pause ends).
+        """
+        intervals = defaultdict(list)
+        for model in (
+            "ar.collection.promise",
+            "ar.collection.dispute",
+            "ar.payment.plan",
+        ):
+            for move_id, spans in (
+                self.env[model]._pause_intervals(moves, today).items()
+            ):
+                intervals[move_id].extend(spans)
+        if not intervals:
+            return {}
+        first_day = {}
+        shifts = {}
+        for move in moves.filtered(lambda m: m.id in intervals):
+            ladder = move.collection_ladder_id or move.company_id.ar_default_ladder_id
+            if ladder and ladder.id not in first_day:
+                steps = ladder._get_parsed().steps
+                first_day[ladder.id] = steps[0].day if steps else 0
+            clock_start = move.invoice_date_due + timedelta(
+                days=first_day.get(ladder.id, 0)
+            )
+            days = paused_days(
+                intervals[move.id], clock_start, today - timedelta(days=1)
+            )
+            if days:
+                shifts[move.id] = days
+        return shifts

@@ -1,0 +1,256 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+CREDIT_CONTROL_GROUP = "ar_collections.group_credit_control"
+# Fields a plain write may not change: they move only through the workflow methods.
+WORKFLOW_FIELDS = {
+    "state",
+    "decided_by_id",
+    "decision_date",
+    "previous_limit",
+    "hold_id",
+}
+
+
+class ArCreditRecommendation(models.Model):
+    """A collector's recommendation to change a customer's credit limit.
+
+    Draft -> submitted -> approved or rejected. Credit control decides, never the user
+    who requested it. Approval sets Odoo's own ``credit_limit`` on the customer in the
+    recommendation's company and, if asked, puts the customer on credit hold.
+    """
+
+    _name = "ar.credit.recommendation"
+    _description = "Credit-limit recommendation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "create_date desc, id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        readonly=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    current_limit = fields.Monetary(
+        compute="_compute_current_limit",
+        help="The customer's credit limit in this company now (0: none).",
+    )
+    previous_limit = fields.Monetary(
+        readonly=True, help="The credit limit when the recommendation was approved."
+    )
+    new_limit = fields.Monetary(
+        string="Recommended limit", required=True, tracking=True
+    )
+    reason = fields.Text(required=True)
+    put_on_hold = fields.Boolean(
+        string="Put on hold",
+        help="On approval, also put the customer on credit hold (released by hand).",
+    )
+    requested_by_id = fields.Many2one(
+        "res.users",
+        string="Requested by",
+        default=lambda self: self.env.user,
+        readonly=True,
+        required=True,
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "To approve"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
+    decision_date = fields.Date(readonly=True)
+    decision_comment = fields.Text(tracking=True)
+    hold_id = fields.Many2one("ar.credit.hold", string="Credit hold", readonly=True)
+    collector_id = fields.Many2one(related="partner_id.collector_id")
+    overdue_amount = fields.Monetary(
+        related="partner_id.collection_overdue_amount", string="Overdue"
+    )
+
+    _sql_constraints = [
+        (
+            "new_limit_positive",
+            "CHECK(new_limit > 0)",
+            (
+                "The recommended credit limit must be greater than zero (0 means no "
+                "limit in Odoo; use 'Put on hold' to stop credit)."
+            ),
+        ),
+    ]
+
+    @api.depends("partner_id", "company_id")
+    def _compute_current_limit(self):
+        for recommendation in self:
+            partner = recommendation.partner_id.with_company(recommendation.company_id)
+            recommendation.current_limit = partner.credit_limit if partner else 0.0
+
+    @api.depends("partner_id", "new_limit")
+    def _compute_display_name(self):
+        for recommendation in self:
+            recommendation.display_name = _(
+                "Credit limit %(limit)s for %(customer)s",
+                limit=recommendation.new_limit,
+                customer=recommendation.partner_id.display_name,
+            )
+
+    @api.constrains("partner_id")
+    def _check_partner(self):
+        for recommendation in self:
+            if (
+                recommendation.partner_id
+                != recommendation.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    _(
+                        "A credit limit is set on the company, not on a contact: "
+                        "choose %(customer)s instead of %(contact)s.",
+                        customer=recommendation.partner_id.commercial_partner_id.display_name,
+                        contact=recommendation.partner_id.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        if WORKFLOW_FIELDS & vals.keys() and not self.env.context.get(
+            "ar_recommendation_transition"
+        ):
+            raise UserError(
+                _(
+                    "Use the Submit, Approve and Reject buttons to change a "
+                    "credit-limit recommendation (fields: %(fields)s).",
+                    fields=", ".join(sorted(WORKFLOW_FIELDS & vals.keys())),
+                )
+            )
+        if {"partner_id", "new_limit", "reason", "put_on_hold"} & vals.keys() and any(
+            recommendation.state != "draft" for recommendation in self
+        ):
+            raise UserError(_("Only a draft recommendation can be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        if any(
+            recommendation.state in ("approved", "rejected") for recommendation in self
+        ):
+            raise UserError(
+                _("A decided credit-limit recommendation cannot be deleted.")
+            )
+
+    def _transition(self, vals):
+        self.with_context(ar_recommendation_transition=True).write(vals)
+
+    def action_submit(self):
+        if any(recommendation.state != "draft" for recommendation in self):
+            raise UserError(_("Only a draft recommendation can be submitted."))
+        self.check_access("write")
+        self._transition({"state": "submitted"})
+        return True
+
+    def _check_can_decide(self):
+        if not self.env.su and not self.env.user.has_group(CREDIT_CONTROL_GROUP):
+            raise AccessError(
+                _(
+                    "Only a member of Credit control can approve or reject a "
+                    "credit-limit recommendation."
+                )
+            )
+        for recommendation in self:
+            if recommendation.state != "submitted":
+                raise UserError(
+                    _(
+                        "%(name)s is not waiting for approval.",
+                        name=recommendation.display_name,
+                    )
+                )
+            if recommendation.requested_by_id == self.env.user:
+                raise UserError(
+                    _(
+                        "You requested %(name)s: another member of Credit control must "
+                        "decide on it.",
+                        name=recommendation.display_name,
+                    )
+                )
+
+    def action_approve(self):
+        self._check_can_decide()
+        today = fields.Date.context_today(self)
+        for recommendation in self:
+            company = recommendation.company_id
+            # sudo: credit control is checked above; the limit and the company switch
+            # are narrow writes approvers may not have the partner/settings rights for.
+            partner = recommendation.partner_id.sudo().with_company(company)
+            previous = partner.credit_limit
+            if not company.account_use_credit_limit:
+                company.sudo().account_use_credit_limit = True
+            partner.credit_limit = recommendation.new_limit
+            vals = {
+                "state": "approved",
+                "decided_by_id": self.env.user.id,
+                "decision_date": today,
+                "previous_limit": previous,
+            }
+            if recommendation.put_on_hold:
+                hold = (
+                    self.env["ar.credit.hold"]
+                    .sudo()
+                    ._hold(
+                        recommendation.partner_id,
+                        recommendation.reason,
+                        source="recommendation",
+                        release_mode="manual",
+                        company=company,
+                        recommendation_id=recommendation.id,
+                        user_id=recommendation.requested_by_id.id,
+                    )
+                )
+                vals["hold_id"] = hold.id
+            recommendation._transition(vals)
+            recommendation.partner_id.with_company(company)._message_log(
+                body=_(
+                    "Credit limit set to %(limit)s (was %(previous)s) by %(user)s, "
+                    "recommended by %(requester)s: %(reason)s",
+                    limit=recommendation.new_limit,
+                    previous=previous,
+                    user=self.env.user.name,
+                    requester=recommendation.requested_by_id.name,
+                    reason=recommendation.reason,
+                )
+            )
+        return True
+
+    def action_reject(self):
+        self._check_can_decide()
+        self._transition(
+            {
+                "state": "rejected",
+                "decided_by_id": self.env.user.id,
+                "decision_date": fields.Date.context_today(self),
+            }
+        )
+        return True
+
+    def action_reset_to_draft(self):
+        if any(recommendation.state != "rejected" for recommendation in self):
+            raise UserError(_("Only a rejected recommendation can go back to draft."))
+        self.check_access("write")
+        self._transition(
+            {"state": "draft", "decided_by_id": False, "decision_date": False}
+        )
+        return True

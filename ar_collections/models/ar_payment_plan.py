@@ -1,0 +1,390 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_round
+
+from .account_move import OPEN_PAYMENT_STATES, PAID_PAYMENT_STATES
+
+PLAN_STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("completed", "Completed"),
+    ("breached", "Breached"),
+]
+
+
+class ArPaymentPlan(models.Model):
+    """A customer's overdue balance split into instalments.
+
+    Active, it pauses the ladder for its invoices. What was paid on those invoices
+    since the plan started is allocated to the instalments in date order; the day
+    after an instalment date that is not covered, the plan is breached (activity
+    for the collector, the ladder resumes); once everything is paid it is completed.
+    Interest (if any) is stated on the agreement and charged separately: the
+    instalments split the invoices' balance.
+    """
+
+    _name = "ar.payment.plan"
+    _description = "Payment plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(
+        required=True, default=lambda self: _("Payment plan"), tracking=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        "ar_payment_plan_move_rel",
+        "plan_id",
+        "move_id",
+        string="Invoices",
+        domain="[('commercial_partner_id', '=', partner_id),"
+        " ('move_type', '=', 'out_invoice'),"
+        " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    state = fields.Selection(
+        PLAN_STATES,
+        required=True,
+        default="draft",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    date_start = fields.Date(
+        string="Active since",
+        readonly=True,
+        copy=False,
+        help="Set on activation: payments on the invoices from this day on count "
+        "towards the instalments.",
+    )
+    date_end = fields.Date(
+        string="Ended on", readonly=True, copy=False, help="When completed or breached."
+    )
+    amount_total = fields.Monetary(
+        string="Balance covered",
+        currency_field="currency_id",
+        help="What the invoices owe; taken again when the plan is activated.",
+    )
+    interest_rate = fields.Float(string="Interest (% per year)", digits=(16, 2))
+    interest_amount = fields.Monetary(
+        string="Interest",
+        compute="_compute_interest_amount",
+        currency_field="currency_id",
+    )
+    guarantee_notes = fields.Text(string="Guarantees")
+    instalment_count = fields.Integer(string="Number of instalments", default=3)
+    interval_days = fields.Integer(string="Every (days)", default=30)
+    first_date = fields.Date(string="First instalment on")
+    instalment_ids = fields.One2many(
+        "ar.payment.plan.instalment", "plan_id", string="Instalments", copy=True
+    )
+    amount_paid = fields.Monetary(
+        string="Paid so far",
+        compute="_compute_amount_paid",
+        currency_field="currency_id",
+    )
+    customer_confirmed = fields.Boolean(
+        string="Confirmed in writing",
+        tracking=True,
+        copy=False,
+        help="The customer returned the signed agreement.",
+    )
+    followed_up = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="A contact was logged with the customer after the plan was breached.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Agreed by",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+
+    @api.onchange("move_ids")
+    def _onchange_move_ids(self):
+        for plan in self.filtered(lambda p: p.state == "draft"):
+            plan.amount_total = sum(plan.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends("amount_total", "interest_rate", "instalment_ids.date", "date_start")
+    def _compute_interest_amount(self):
+        """Simple interest on the declining balance, instalment by instalment."""
+        for plan in self:
+            interest = 0.0
+            balance = plan.amount_total
+            previous = plan.date_start or fields.Date.context_today(plan)
+            for instalment in plan.instalment_ids.sorted(lambda i: (i.date, i.id)):
+                if instalment.date and previous:
+                    days = max((instalment.date - previous).days, 0)
+                    interest += balance * plan.interest_rate / 100.0 * days / 365.0
+                    previous = instalment.date
+                balance -= instalment.amount
+            plan.interest_amount = (
+                plan.currency_id.round(interest) if plan.currency_id else interest
+            )
+
+    @api.depends("move_ids.amount_residual_signed", "amount_total", "state")
+    def _compute_amount_paid(self):
+        for plan in self:
+            if plan.state == "draft":
+                plan.amount_paid = 0.0
+                continue
+            remaining = sum(plan.move_ids.mapped("amount_residual_signed"))
+            plan.amount_paid = max(plan.amount_total - remaining, 0.0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["partner_id"] = partner.commercial_partner_id.id
+        return super().create(vals_list)
+
+    @api.constrains("move_ids", "partner_id")
+    def _check_moves(self):
+        for plan in self:
+            wrong = plan.move_ids.filtered(
+                lambda m, p=plan: (
+                    m.commercial_partner_id != p.partner_id.commercial_partner_id
+                    or m.move_type != "out_invoice"
+                    or m.company_id != p.company_id
+                )
+            )
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "A payment plan of %(partner)s can only cover its own customer "
+                        "invoices of %(company)s; not: %(moves)s",
+                        partner=plan.partner_id.display_name,
+                        company=plan.company_id.name,
+                        moves=", ".join(wrong.mapped("display_name")),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(_("Only a draft payment plan can be deleted."))
+
+    # Instalments ---------------------------------------------------------------------
+
+    def action_compute_instalments(self):
+        """Split the balance into N equal instalments every M days (last one rounds)."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    _("Instalments can only be recomputed on a draft plan.")
+                )
+            if plan.instalment_count < 1 or plan.interval_days < 1:
+                raise UserError(
+                    _(
+                        "A payment plan needs at least one instalment and an "
+                        "interval of at "
+                        "least one day."
+                    )
+                )
+            if not plan.move_ids:
+                raise UserError(_("Choose the invoices the plan covers first."))
+            plan.amount_total = total = sum(
+                plan.move_ids.mapped("amount_residual_signed")
+            )
+            count = plan.instalment_count
+            share = float_round(
+                total / count, precision_rounding=plan.currency_id.rounding
+            )
+            start = fields.Date.context_today(plan)
+            first = plan.first_date or start + timedelta(days=plan.interval_days)
+            commands = [Command.clear()]
+            for index in range(count):
+                amount = share if index < count - 1 else total - share * (count - 1)
+                commands.append(
+                    Command.create(
+                        {
+                            "sequence": index + 1,
+                            "date": first + timedelta(days=plan.interval_days * index),
+                            "amount": amount,
+                        }
+                    )
+                )
+            plan.instalment_ids = commands
+        return True
+
+    def action_activate(self):
+        """The customer agreed: the plan pauses the ladder for its invoices."""
+        today = fields.Date.context_today(self)
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(_("Only a draft plan can be activated."))
+            plan.amount_total = sum(plan.move_ids.mapped("amount_residual_signed"))
+            if not plan.move_ids.filtered(
+                lambda m: m.payment_state in OPEN_PAYMENT_STATES
+            ):
+                raise UserError(_("The plan covers no open invoice."))
+            if not plan.instalment_ids:
+                raise UserError(
+                    _("The plan has no instalments: compute or enter them.")
+                )
+            total = sum(plan.instalment_ids.mapped("amount"))
+            if float_compare(
+                total, plan.amount_total, precision_rounding=plan.currency_id.rounding
+            ):
+                raise UserError(
+                    _(
+                        "The instalments add up to %(total)s but the plan covers "
+                        "%(balance)s: they must match.",
+                        total=total,
+                        balance=plan.amount_total,
+                    )
+                )
+            if min(plan.instalment_ids.mapped("date")) < today:
+                raise UserError(
+                    _("An instalment falls in the past: move it or recompute.")
+                )
+        self.write({"state": "active", "date_start": today})
+        self.move_ids._ar_reset_collection_schedule()
+        return True
+
+    def action_send(self):
+        """Open the composer with the agreement (PDF) attached, to be confirmed."""
+        self.ensure_one()
+        template = self.env.ref("ar_collections.mail_template_payment_plan")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
+
+    def _allocation(self):
+        """{instalment_id: paid amount}: payments since the start, in date order."""
+        allocation = {}
+        for plan in self:
+            left = plan.amount_paid
+            for instalment in plan.instalment_ids.sorted(
+                lambda i: (i.date, i.sequence, i.id)
+            ):
+                allocation[instalment.id] = min(instalment.amount, max(left, 0.0))
+                left -= instalment.amount
+        return allocation
+
+    @api.model
+    def _check_active_plans(self, company, today):
+        """Complete the paid plans, breach those with an instalment missed before
+        ``today``. Returns (completed, breached)."""
+        plans = self.search([("state", "=", "active"), ("company_id", "=", company.id)])
+        if not plans:
+            return self.browse(), self.browse()
+        allocation = plans._allocation()
+        completed = self.browse()
+        breached = self.browse()
+        for plan in plans:
+            rounding = plan.currency_id.rounding
+            if all(m.payment_state in PAID_PAYMENT_STATES for m in plan.move_ids) or (
+                float_compare(
+                    plan.amount_paid, plan.amount_total, precision_rounding=rounding
+                )
+                >= 0
+            ):
+                completed |= plan
+                continue
+            missed = [
+                instalment
+                for instalment in plan.instalment_ids
+                if instalment.date < today
+                and float_compare(
+                    allocation[instalment.id],
+                    instalment.amount,
+                    precision_rounding=rounding,
+                )
+                < 0
+            ]
+            if missed:
+                breached |= plan
+        if completed:
+            completed.write({"state": "completed", "date_end": today})
+        if breached:
+            breached.write({"state": "breached", "date_end": today})
+            breached._notify_breach()
+        (completed | breached).move_ids._ar_reset_collection_schedule()
+        return completed, breached
+
+    def _notify_breach(self):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        vals_list = [
+            {
+                "res_model_id": partner_model,
+                "res_id": plan.partner_id.id,
+                "activity_type_id": todo.id,
+                "summary": _("Payment plan breached"),
+                "note": _(
+                    "%(plan)s: an instalment was missed (%(paid)s paid of %(total)s).",
+                    plan=plan.name,
+                    paid=plan.amount_paid,
+                    total=plan.amount_total,
+                ),
+                "date_deadline": plan.date_end,
+                "user_id": (
+                    plan.partner_id.collector_id or plan.user_id or self.env.user
+                ).id,
+            }
+            for plan in self
+        ]
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
+
+    @api.model
+    def _mark_followed_up(self, partners):
+        breached = self.search(
+            [
+                ("partner_id", "in", partners.commercial_partner_id.ids),
+                ("state", "=", "breached"),
+                ("followed_up", "=", False),
+            ]
+        )
+        if breached:
+            breached.write({"followed_up": True})
+
+    # Ladder pause and shift ----------------------------------------------------------
+
+    @api.model
+    def _paused_by_plan(self, moves, today):
+        """Active plans pause their invoices until completed or breached."""
+        plans = self.search([("state", "=", "active"), ("move_ids", "in", moves.ids)])
+        wanted = set(moves.ids)
+        return {move_id: None for move_id in plans.move_ids.ids if move_id in wanted}
+
+    @api.model
+    def _pause_intervals(self, moves, today):
+        """{move_id: [(first paused day, last paused day)]} of plans that ran."""
+        plans = self.search([("state", "!=", "draft"), ("move_ids", "in", moves.ids)])
+        wanted = set(moves.ids)
+        intervals = defaultdict(list)
+        for plan in plans:
+            last = plan.date_end - timedelta(days=1) if plan.date_end else today
+            for move_id in plan.move_ids.ids:
+                if move_id in wanted:
+                    intervals[move_id].append((plan.date_start, last))
+        return intervals

@@ -1,0 +1,3 @@
+from . import ar_collection_ageing
+from . import ar_collection_kpi
+from . import ar_customer_statement

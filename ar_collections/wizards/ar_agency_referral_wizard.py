@@ -1,0 +1,106 @@
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.account_move import OPEN_PAYMENT_STATES
+
+
+class ArAgencyReferralWizard(models.TransientModel):
+    """Refer overdue invoices to a collection agency, from a customer or a
+    selection of invoices; one referral per customer."""
+
+    _name = "ar.agency.referral.wizard"
+    _description = "Refer to a collection agency"
+
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        required=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    agency_id = fields.Many2one(
+        "res.partner",
+        string="Agency",
+        required=True,
+        domain="[('is_collection_agency', '=', True)]",
+        default=lambda self: self.env.company.ar_default_agency_id,
+    )
+    note = fields.Text(help="Told to the agency in the referral e-mail.")
+    partner_count = fields.Integer(compute="_compute_partner_count")
+
+    @api.depends("move_ids")
+    def _compute_partner_count(self):
+        for wizard in self:
+            wizard.partner_count = len(wizard.move_ids.commercial_partner_id)
+
+    @api.model
+    def _open_for(self, moves):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Refer to agency"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": [Command.set(moves.ids)]},
+        }
+
+    @api.model
+    def _open_for_partners(self, partners):
+        """The customers' overdue invoices not already with an agency or legal."""
+        moves = partners.collection_overdue_move_ids
+        moves -= self.env["ar.agency.referral"]._moves_in_referrals(moves)
+        moves -= self.env["ar.legal.case"]._moves_in_cases(moves)
+        return self._open_for(moves)
+
+    def _create_referrals(self):
+        self.ensure_one()
+        moves = self.move_ids
+        closed = moves.filtered(lambda m: m.payment_state not in OPEN_PAYMENT_STATES)
+        if closed:
+            raise UserError(
+                _("Not open, cannot be referred: %(moves)s.",
+                  moves=", ".join(closed.mapped("display_name")))
+            )
+        by_key = defaultdict(lambda: self.env["account.move"])
+        for move in moves:
+            by_key[(move.company_id.id, move.commercial_partner_id.id)] |= move
+        return self.env["ar.agency.referral"].create(
+            [
+                {
+                    "company_id": company_id,
+                    "partner_id": partner_id,
+                    "agency_id": self.agency_id.id,
+                    "move_ids": [Command.set(key_moves.ids)],
+                    "note": self.note or False,
+                }
+                for (company_id, partner_id), key_moves in by_key.items()
+            ]
+        )
+
+    def _open_referrals(self, referrals):
+        if len(referrals) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "ar.agency.referral",
+                "res_id": referrals.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Agency referrals"),
+            "res_model": "ar.agency.referral",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", referrals.ids)],
+        }
+
+    def action_create(self):
+        return self._open_referrals(self._create_referrals())
+
+    def action_create_send(self):
+        referrals = self._create_referrals()
+        referrals.action_send()
+        return self._open_referrals(referrals)
