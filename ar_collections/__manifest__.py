@@ -15,6 +15,7 @@
         "security/ar_collections_security.xml",
         "security/ir.model.access.csv",
         "data/ar_collection_stage_data.xml",
+        "data/ar_collection_notice_templates.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ar_write_off_data.xml",

@@ -24,6 +24,7 @@ import importlib.util
 import json
 import os
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -133,26 +134,32 @@ class KindCounter:
             )
 
 
-class PureRunFixtures:
-    """Registered in pure runs: replaces pytest-odoo's session fixtures, which would
-    otherwise load an Odoo registry (and fail with "Missing database name")."""
+def _pure_run_plugin():
+    """A plugin for pure runs that replaces pytest-odoo's session fixtures, which
+    would otherwise load an Odoo registry (and fail with "Missing database name")."""
+    plugin = types.ModuleType("ar_pure_run_fixtures")
 
-    @pytest.fixture(scope="session", autouse=True)
-    def load_registry(self):
+    @pytest.fixture(scope="session", autouse=True, name="load_registry")
+    def no_registry():
         yield
 
-    @pytest.fixture(scope="session", autouse=True)
-    def load_http(self):
+    @pytest.fixture(scope="session", autouse=True, name="load_http")
+    def no_http():
         yield
 
-    @pytest.fixture(scope="module", autouse=True)
-    def enable_odoo_test_flag(self):
+    @pytest.fixture(scope="module", autouse=True, name="enable_odoo_test_flag")
+    def no_test_flag():
         yield
+
+    plugin.no_registry = no_registry
+    plugin.no_http = no_http
+    plugin.no_test_flag = no_test_flag
+    return plugin
 
 
 def pytest_configure(config):
     if not _odoo_run(config):
         if config.pluginmanager.get_plugin("odoo") is not None:
-            config.pluginmanager.register(PureRunFixtures(), "ar_pure_run_fixtures")
+            config.pluginmanager.register(_pure_run_plugin(), "ar_pure_run_fixtures")
         _install_pure_package_stub()
     config.pluginmanager.register(KindCounter(config), "ar_kind_counter")

@@ -106,10 +106,20 @@ def measure_worklist():
     spec = {
         name: {}
         for name in (
-            "partner_id", "overdue_amount", "oldest_days_late", "stage_id",
-            "last_contact_date", "next_action_date", "open_promise_date",
-            "open_promise_amount", "has_broken_promise", "has_open_dispute",
-            "priority", "sort_rank", "collector_id", "currency_id",
+            "partner_id",
+            "overdue_amount",
+            "oldest_days_late",
+            "stage_id",
+            "last_contact_date",
+            "next_action_date",
+            "open_promise_date",
+            "open_promise_amount",
+            "has_broken_promise",
+            "has_open_dispute",
+            "priority",
+            "sort_rank",
+            "collector_id",
+            "currency_id",
         )
     }
     env.invalidate_all()

@@ -7,6 +7,7 @@ expected. The objects are plain frozen values, safe to cache and share.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -679,9 +680,11 @@ class _Parser:
 # Rendering --------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def dump_step(step: Step) -> str:
     """The step as written (code, day, stage, actions), as YAML: the snapshot of
-    the rule stored on every event it produces."""
+    the rule stored on every event it produces. Steps are immutable, so a run
+    dumps each step once, not once per invoice."""
     data: dict[str, object] = {"code": step.code, "day": step.day}
     if step.stage is not None:
         data["stage"] = step.stage

@@ -178,7 +178,9 @@ class ArAgencyReferral(models.Model):
         copy=False,
     )
     update_ids = fields.One2many(
-        "ar.agency.referral.update", "referral_id", string="Agency updates",
+        "ar.agency.referral.update",
+        "referral_id",
+        string="Agency updates",
         readonly=True,
     )
     attachment_ids = fields.Many2many(
@@ -328,9 +330,9 @@ class ArAgencyReferral(models.Model):
         for referral in referrals:
             group = ("draft",) if referral.state == "draft" else ACTIVE_STATES
             clash = others.filtered(
-                lambda o, r=referral, g=group: o != r
-                and o.state in g
-                and o.move_ids & r.move_ids
+                lambda o, r=referral, g=group: (
+                    o != r and o.state in g and o.move_ids & r.move_ids
+                )
             )
             if clash:
                 raise ValidationError(
@@ -724,21 +726,45 @@ class ArAgencyReferral(models.Model):
         writer = csv.writer(invoices)
         writer.writerow(
             [
-                "case_reference", "debtor_name", "vat", "company_registry", "address",
-                "country", "email", "phone", "invoice_number", "reference",
-                "invoice_date", "due_date", "days_late", "currency", "amount_total",
-                "amount_residual", "amount_referred",
+                "case_reference",
+                "debtor_name",
+                "vat",
+                "company_registry",
+                "address",
+                "country",
+                "email",
+                "phone",
+                "invoice_number",
+                "reference",
+                "invoice_date",
+                "due_date",
+                "days_late",
+                "currency",
+                "amount_total",
+                "amount_residual",
+                "amount_referred",
             ]
         )
         for invoice in data["invoices"]:
             writer.writerow(
                 [
-                    self.name, debtor["name"], debtor["vat"],
-                    debtor["company_registry"], debtor["address"],
-                    debtor["country"], debtor["email"], debtor["phone"], invoice["number"], invoice["reference"],
-                    invoice["invoice_date"], invoice["due_date"], invoice["days_late"],
-                    invoice["currency"], invoice["amount_total"],
-                    invoice["amount_residual"], invoice["amount_referred"],
+                    self.name,
+                    debtor["name"],
+                    debtor["vat"],
+                    debtor["company_registry"],
+                    debtor["address"],
+                    debtor["country"],
+                    debtor["email"],
+                    debtor["phone"],
+                    invoice["number"],
+                    invoice["reference"],
+                    invoice["invoice_date"],
+                    invoice["due_date"],
+                    invoice["days_late"],
+                    invoice["currency"],
+                    invoice["amount_total"],
+                    invoice["amount_residual"],
+                    invoice["amount_referred"],
                 ]
             )
         history = io.StringIO()
@@ -749,15 +775,25 @@ class ArAgencyReferral(models.Model):
         for payment in data["payments"]:
             writer.writerow(
                 [
-                    self.name, payment["date"], "payment", payment["reference"],
-                    payment["invoices"], payment["amount"], payment["memo"],
+                    self.name,
+                    payment["date"],
+                    "payment",
+                    payment["reference"],
+                    payment["invoices"],
+                    payment["amount"],
+                    payment["memo"],
                 ]
             )
         for row in data["history"]:
             writer.writerow(
                 [
-                    self.name, row["date"], row["kind"], row["what"], row["invoices"],
-                    "", row["detail"],
+                    self.name,
+                    row["date"],
+                    row["kind"],
+                    row["what"],
+                    row["invoices"],
+                    "",
+                    row["detail"],
                 ]
             )
         return invoices.getvalue(), history.getvalue()
@@ -777,8 +813,10 @@ class ArAgencyReferral(models.Model):
                 for col, value in enumerate(row):
                     if hasattr(value, "isoformat"):
                         worksheet.write_datetime(
-                            row_index, col,
-                            fields.Datetime.to_datetime(value), date_format,
+                            row_index,
+                            col,
+                            fields.Datetime.to_datetime(value),
+                            date_format,
                         )
                     else:
                         worksheet.write(row_index, col, value)
@@ -801,19 +839,38 @@ class ArAgencyReferral(models.Model):
                 ["Currency", self.currency_id.name],
             ]
             + [
-                [f"Contact: {c['type']}", f"{c['name']} {c['address']} {c['email']} "
-                 f"{c['phone']}".strip()]
+                [
+                    f"Contact: {c['type']}",
+                    f"{c['name']} {c['address']} {c['email']} {c['phone']}".strip(),
+                ]
                 for c in data["addresses"]
             ],
         )
         sheet(
             "Invoices",
-            ["Invoice", "Reference", "Invoice date", "Due date", "Days late",
-             "Currency", "Total", "Residual", "Referred"],
             [
-                [i["number"], i["reference"], i["invoice_date"], i["due_date"],
-                 i["days_late"], i["currency"], i["amount_total"], i["amount_residual"],
-                 i["amount_referred"]]
+                "Invoice",
+                "Reference",
+                "Invoice date",
+                "Due date",
+                "Days late",
+                "Currency",
+                "Total",
+                "Residual",
+                "Referred",
+            ],
+            [
+                [
+                    i["number"],
+                    i["reference"],
+                    i["invoice_date"],
+                    i["due_date"],
+                    i["days_late"],
+                    i["currency"],
+                    i["amount_total"],
+                    i["amount_residual"],
+                    i["amount_referred"],
+                ]
                 for i in data["invoices"]
             ],
         )
@@ -821,8 +878,14 @@ class ArAgencyReferral(models.Model):
             "Payments",
             ["Date", "Payment", "Memo", "Currency", "Amount", "Invoices"],
             [
-                [p["date"], p["reference"], p["memo"], p["currency"], p["amount"],
-                 p["invoices"]]
+                [
+                    p["date"],
+                    p["reference"],
+                    p["memo"],
+                    p["currency"],
+                    p["amount"],
+                    p["invoices"],
+                ]
                 for p in data["payments"]
             ],
         )
@@ -899,8 +962,9 @@ class ArAgencyReferral(models.Model):
 
     # Agency updates ------------------------------------------------------------------
 
-    def _apply_agency_update(self, status, amount_collected=None, note=None,
-                             source="manual"):
+    def _apply_agency_update(
+        self, status, amount_collected=None, note=None, source="manual"
+    ):
         """One status update from the agency (validated by the caller)."""
         self.ensure_one()
         values = {"date": fields.Date.context_today(self)}
@@ -908,9 +972,9 @@ class ArAgencyReferral(models.Model):
         if amount_collected is not None and float_compare(
             amount_collected, previous, precision_rounding=self.currency_id.rounding
         ):
-            self.with_context(ar_referral_transition=True).amount_collected_agency = (
-                amount_collected
-            )
+            self.with_context(
+                ar_referral_transition=True
+            ).amount_collected_agency = amount_collected
         self.env["ar.agency.referral.update"].create(
             {
                 "referral_id": self.id,
@@ -1034,9 +1098,9 @@ class ArAgencyReferral(models.Model):
         @env.cr.precommit.add
         def bill_commission():
             # sudo: a system bill that follows the payment, whoever registered it.
-            env["ar.agency.referral"].sudo().with_context(
-                self._plain_context()
-            ).browse(ids)._bill_commission()
+            env["ar.agency.referral"].sudo().with_context(self._plain_context()).browse(
+                ids
+            )._bill_commission()
             env.flush_all()
 
     def action_close_recovered(self):
@@ -1113,8 +1177,11 @@ class ArAgencyReferral(models.Model):
         )
         for referral in self:
             referral.message_post(
-                body=_("Recalled from %(agency)s: %(reason)s",
-                       agency=referral.agency_id.name, reason=reason.strip()),
+                body=_(
+                    "Recalled from %(agency)s: %(reason)s",
+                    agency=referral.agency_id.name,
+                    reason=reason.strip(),
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         sent._create_recall_events(today)
@@ -1192,9 +1259,7 @@ class ArAgencyReferral(models.Model):
         the company's commission account setting, else the purchase journal default
         (Odoo's default for a bill line without product). No tax is set.
         """
-        todo = self.filtered(
-            lambda r: not r.currency_id.is_zero(r.commission_to_bill)
-        )
+        todo = self.filtered(lambda r: not r.currency_id.is_zero(r.commission_to_bill))
         groups = defaultdict(lambda: self.browse())
         for referral in todo:
             groups[(referral.company_id, referral.agency_id)] |= referral
@@ -1332,8 +1397,12 @@ class ArAgencyReferral(models.Model):
         taken = self._moves_in_referrals(
             self.env["account.move"].union(*(a.moves for a in customer_actions))
         )
-        in_legal = self.env["ar.legal.case"].sudo()._moves_in_cases(
-            self.env["account.move"].union(*(a.moves for a in customer_actions))
+        in_legal = (
+            self.env["ar.legal.case"]
+            .sudo()
+            ._moves_in_cases(
+                self.env["account.move"].union(*(a.moves for a in customer_actions))
+            )
         )
         creating = []
         for customer_action in customer_actions:
@@ -1381,17 +1450,22 @@ class ArAgencyReferral(models.Model):
         ):
             if customer_action.action.params.get("confirm"):
                 referral.action_send()
-                result = _("Referral %(name)s sent to %(agency)s",
-                           name=referral.name, agency=agency.name)
+                result = _(
+                    "Referral %(name)s sent to %(agency)s",
+                    name=referral.name,
+                    agency=agency.name,
+                )
             else:
                 to_confirm.append((customer_action, referral))
-                result = _("Draft referral %(name)s to %(agency)s, to confirm",
-                           name=referral.name, agency=agency.name)
+                result = _(
+                    "Draft referral %(name)s to %(agency)s, to confirm",
+                    name=referral.name,
+                    agency=agency.name,
+                )
             outcomes[customer_action] = {"state": "done", "result": result}
         model_id = self.env["ir.model"]._get_id(self._name)
         confirmers = {
-            company: self._confirming_user(company)
-            for company in referrals.company_id
+            company: self._confirming_user(company) for company in referrals.company_id
         }
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
@@ -1432,4 +1506,3 @@ class ArAgencyReferral(models.Model):
             [("move_ids", "in", moves.ids), ("state", "in", states)]
         )
         return moves & referrals.move_ids
-

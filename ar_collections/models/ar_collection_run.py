@@ -418,6 +418,10 @@ class ArCollectionRun(models.AbstractModel):
                 "ladder_id": ladder.id,
                 "date": job.today,
                 "amount_residual": move.amount_residual,
+                "currency_id": move.currency_id.id,
+                "user_id": self.env.uid,
+                "notice_id": False,
+                "activity_id": False,
             }
             for step in decision.skip:
                 snapshot = dump_step(step)
@@ -471,7 +475,7 @@ class ArCollectionRun(models.AbstractModel):
                 ladder=ladder.name,
                 results="; ".join(results),
             )
-        self.env["ar.collection.event"].create(vals_list)
+        self.env["ar.collection.event"]._create_log_rows(vals_list)
         if notes:
             self.env["account.move"].browse(list(notes))._message_log_batch(
                 bodies=notes, author_id=self.env.ref("base.partner_root").id
@@ -657,15 +661,18 @@ class ArCollectionRun(models.AbstractModel):
             .with_context(mail_activity_quick_update=True)
             .create(vals_list)
         )
-        return {
-            customer_action: {
+        outcomes = {}
+        for customer_action, activity in zip(customer_actions, activities, strict=True):
+            outcomes[customer_action] = {
                 "state": "done",
-                "result": _("%(type)s activity for %(user)s",
-                            type=activity.activity_type_id.name, user=activity.user_id.name),
+                "result": _(
+                    "%(type)s activity for %(user)s",
+                    type=activity.activity_type_id.name,
+                    user=activity.user_id.name,
+                ),
                 "activity_id": activity.id,
             }
-            for customer_action, activity in zip(customer_actions, activities, strict=True)
-        }
+        return outcomes
 
     @api.model
     def _assignee(self, partner, assign):

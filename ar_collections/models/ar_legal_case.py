@@ -149,8 +149,9 @@ class ArLegalCase(models.Model):
         return moves & cases.move_ids
 
     @api.model
-    def _open_cases(self, partners, moves, referral=None, responsible=None, note=None,
-                    today=None):
+    def _open_cases(
+        self, partners, moves, referral=None, responsible=None, note=None, today=None
+    ):
         """One case per customer for its open ``moves`` not already with legal;
         stage ``legal``, activity for the responsible. :return: the cases."""
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
@@ -167,9 +168,10 @@ class ArLegalCase(models.Model):
         # An invoice is with legal or with an agency, not both.
         Referral = self.env["ar.agency.referral"]
         active = Referral.search(
-            [("move_ids", "in", moves.ids), ("state", "in", ("draft", "sent",
-                                                              "acknowledged",
-                                                              "collecting"))]
+            [
+                ("move_ids", "in", moves.ids),
+                ("state", "in", ("draft", "sent", "acknowledged", "collecting")),
+            ]
         )
         if active:
             active.action_recall(_("Escalated to legal"))
@@ -235,8 +237,11 @@ class ArLegalCase(models.Model):
                 date_deadline=today,
             )
             case.partner_id.message_post(
-                body=_("Sent to legal: %(name)s (%(moves)s)", name=case.name,
-                       moves=", ".join(case.move_ids.mapped("name"))),
+                body=_(
+                    "Sent to legal: %(name)s (%(moves)s)",
+                    name=case.name,
+                    moves=", ".join(case.move_ids.mapped("name")),
+                ),
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -266,8 +271,10 @@ class ArLegalCase(models.Model):
         not_open = self.filtered(lambda c: c.state != "open")
         if state != "open" and not_open:
             raise UserError(
-                _("%(cases)s is already closed.",
-                  cases=", ".join(not_open.mapped("name")))
+                _(
+                    "%(cases)s is already closed.",
+                    cases=", ".join(not_open.mapped("name")),
+                )
             )
         self.write({"state": state})
         return True
@@ -296,8 +303,11 @@ class ArLegalCase(models.Model):
         requests = self.env["ar.write.off.request"]._create_for_moves(
             self.move_ids,
             reason="uncollectible",
-            note=_("Legal case %(name)s: %(outcome)s", name=self.name,
-                   outcome=dict(LEGAL_OUTCOMES).get(self.outcome, "")),
+            note=_(
+                "Legal case %(name)s: %(outcome)s",
+                name=self.name,
+                outcome=dict(LEGAL_OUTCOMES).get(self.outcome, ""),
+            ),
         )
         if not requests:
             raise UserError(_("Nothing left to write off (or already requested)."))
@@ -360,7 +370,10 @@ class ArLegalCase(models.Model):
             )
             outcomes[customer_action] = {
                 "state": "done",
-                "result": _("Legal case %(name)s opened for %(user)s",
-                            name=case.name, user=case.user_id.name),
+                "result": _(
+                    "Legal case %(name)s opened for %(user)s",
+                    name=case.name,
+                    user=case.user_id.name,
+                ),
             }
         return outcomes

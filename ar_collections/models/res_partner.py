@@ -627,7 +627,10 @@ class ResPartner(models.Model):
     def _compute_agency_referral_count(self):
         commercial_ids = self.commercial_partner_id.ids
         counts = {}
-        for model, key in (("ar.agency.referral", "referral"), ("ar.legal.case", "legal")):
+        for model, key in (
+            ("ar.agency.referral", "referral"),
+            ("ar.legal.case", "legal"),
+        ):
             groups = self.env[model]._read_group(
                 [("partner_id", "in", commercial_ids)], ["partner_id"], ["__count"]
             )
@@ -643,7 +646,10 @@ class ResPartner(models.Model):
         if code == "default":
             return company.ar_default_agency_id
         return self.search(
-            [("is_collection_agency", "=", True), ("collection_agency_code", "=", code)],
+            [
+                ("is_collection_agency", "=", True),
+                ("collection_agency_code", "=", code),
+            ],
             limit=1,
         )
 

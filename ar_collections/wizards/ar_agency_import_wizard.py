@@ -71,8 +71,10 @@ class ArAgencyImportWizard(models.TransientModel):
                     amount = float(row["amount_collected"].replace(",", "."))
                 except ValueError:
                     row_problems.append(
-                        _("amount '%(value)s' is not a number",
-                          value=row["amount_collected"])
+                        _(
+                            "amount '%(value)s' is not a number",
+                            value=row["amount_collected"],
+                        )
                     )
             if not reference:
                 row_problems.append(_("no case reference"))
@@ -82,15 +84,22 @@ class ArAgencyImportWizard(models.TransientModel):
                 )
             if referral and referral.id in seen:
                 row_problems.append(
-                    _("case %(name)s already updated on line %(line)s",
-                      name=referral.name, line=seen[referral.id])
+                    _(
+                        "case %(name)s already updated on line %(line)s",
+                        name=referral.name,
+                        line=seen[referral.id],
+                    )
                 )
             if referral:
                 seen.setdefault(referral.id, line)
             if row_problems:
                 problems.append(
-                    _("Line %(line)s (%(reference)s): %(problems)s", line=line,
-                      reference=reference or "-", problems="; ".join(row_problems))
+                    _(
+                        "Line %(line)s (%(reference)s): %(problems)s",
+                        line=line,
+                        reference=reference or "-",
+                        problems="; ".join(row_problems),
+                    )
                 )
             else:
                 parsed.append((line, referral, status, amount, row.get("note")))

@@ -60,8 +60,10 @@ class ArAgencyReferralWizard(models.TransientModel):
         closed = moves.filtered(lambda m: m.payment_state not in OPEN_PAYMENT_STATES)
         if closed:
             raise UserError(
-                _("Not open, cannot be referred: %(moves)s.",
-                  moves=", ".join(closed.mapped("display_name")))
+                _(
+                    "Not open, cannot be referred: %(moves)s.",
+                    moves=", ".join(closed.mapped("display_name")),
+                )
             )
         by_key = defaultdict(lambda: self.env["account.move"])
         for move in moves:

@@ -46,8 +46,10 @@ class ArAgencyUpdateWizard(models.TransientModel):
         )
         if problems:
             raise UserError(
-                _("This update cannot be recorded: %(problems)s.",
-                  problems="; ".join(problems))
+                _(
+                    "This update cannot be recorded: %(problems)s.",
+                    problems="; ".join(problems),
+                )
             )
         self.referral_id._apply_agency_update(
             self.status, self.amount_collected, note=self.note, source="manual"

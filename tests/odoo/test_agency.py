@@ -86,11 +86,12 @@ class TestAgencyReferral(CollectionsCase):
             referral.action_send()
         return referral
 
-    # Configuration and drafts ----------------------------------------------------------
+    # Configuration and drafts ---
 
     def test_agency_configuration(self):
         self.assertEqual(
-            self.env["res.partner"]._ar_find_agency("default", self.company), self.agency
+            self.env["res.partner"]._ar_find_agency("default", self.company),
+            self.agency,
         )
         self.assertEqual(
             self.env["res.partner"]._ar_find_agency("inkasso", self.company),
@@ -140,7 +141,7 @@ class TestAgencyReferral(CollectionsCase):
         )
         referral.with_user(self.collector).unlink()
 
-    # Sending ---------------------------------------------------------------------------
+    # Sending ---
 
     @freeze_time(LATE)
     def test_send_holds_moves_to_agency_stage_pauses_and_mails(self):
@@ -152,7 +153,9 @@ class TestAgencyReferral(CollectionsCase):
         self.assertEqual(referral.date_sent, LATE)
         # Credit hold, from the referral.
         self.assertTrue(self.customer.credit_hold)
-        holds = self.env["ar.credit.hold"].search([("partner_id", "=", self.customer.id)])
+        holds = self.env["ar.credit.hold"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
         self.assertEqual(len(holds.filtered(lambda h: h.state == "active")), 1)
         # Stage agency, an event per invoice.
         self.assertEqual((first | second).collection_stage_id.code, "agency")
@@ -211,7 +214,7 @@ class TestAgencyReferral(CollectionsCase):
         self.assertEqual(second.state, "draft")
         self.assertEqual(move.collection_stage_id.code, "agency")
 
-    # Case file -------------------------------------------------------------------------
+    # Case file ---
 
     @freeze_time(LATE)
     def test_case_file_contents(self):
@@ -262,9 +265,13 @@ class TestAgencyReferral(CollectionsCase):
             self.assertIn(f'name="{sheet}"', workbook)
         self.assertIn("NO123456785", strings)
         self.assertIn(first.name, strings)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "ar_collections.action_report_agency_case_file", referral.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "ar_collections.action_report_agency_case_file", referral.ids
+            )[0]
+            .decode()
+        )
         self.assertIn("Acme Corp", html)
         self.assertIn("NO123456785", html)
         self.assertIn(second.name, html)
@@ -277,7 +284,7 @@ class TestAgencyReferral(CollectionsCase):
         self.assertIn(f"{referral.name} case file.xlsx", names)
         self.assertEqual(len([n for n in names if n.endswith(".pdf")]), 3)
 
-    # Tracking and commission -----------------------------------------------------------
+    # Tracking and commission ---
 
     def test_manual_updates_and_close_recovered_bills_commission(self):
         referral = self.refer(self.invoice(300) | self.invoice(700))
@@ -294,7 +301,9 @@ class TestAgencyReferral(CollectionsCase):
         self.assertEqual(referral.commission_amount, 40)
         self.assertEqual(referral.amount_net, 360)
         with self.assertRaises(UserError):
-            Wizard.create({"status": "collecting", "amount_collected": 1500}).action_apply()
+            Wizard.create(
+                {"status": "collecting", "amount_collected": 1500}
+            ).action_apply()
         Wizard.create({"status": "recovered", "amount_collected": 1000}).action_apply()
         self.assertEqual(referral.state, "closed")
         self.assertEqual(referral.close_reason, "recovered")
@@ -315,8 +324,10 @@ class TestAgencyReferral(CollectionsCase):
         first, second = self.invoice(200), self.invoice(100)
         referral = self.refer(first | second)
         self.pay(first, 150)
-        self.assertEqual(referral.line_ids.filtered(lambda ln: ln.move_id == first)
-                         .amount_recovered, 150)
+        self.assertEqual(
+            referral.line_ids.filtered(lambda ln: ln.move_id == first).amount_recovered,
+            150,
+        )
         self.assertEqual(referral.amount_recovered, 150)
         self.assertEqual(referral.amount_residual, 150)
         self.assertEqual(referral.commission_amount, 15)
@@ -338,7 +349,9 @@ class TestAgencyReferral(CollectionsCase):
     def test_commission_billed_per_period(self):
         self.agency.agency_billing_mode = "period"
         first = self.refer(self.invoice(1000))
-        second = self.refer(self.invoice(2000, partner=self._make_customer("Beta", "b@x.example")))
+        second = self.refer(
+            self.invoice(2000, partner=self._make_customer("Beta", "b@x.example"))
+        )
         self.pay(first.move_ids)
         self.assertEqual(first.state, "closed")
         self.env.cr.flush()
@@ -356,14 +369,18 @@ class TestAgencyReferral(CollectionsCase):
         bills = self.Referral._cron_bill_commissions()
         self.assertEqual(bills.amount_total, 150)
 
-    # Import ----------------------------------------------------------------------------
+    # Import ---
 
     def _import(self, rows):
         text = "case_reference,status,amount_collected,note\n" + "".join(
             f"{row}\n" for row in rows
         )
-        wizard = self.env["ar.agency.import.wizard"].with_user(self.collector).create(
-            {"file": base64.b64encode(text.encode()), "filename": "updates.csv"}
+        wizard = (
+            self.env["ar.agency.import.wizard"]
+            .with_user(self.collector)
+            .create(
+                {"file": base64.b64encode(text.encode()), "filename": "updates.csv"}
+            )
         )
         return wizard.action_import()
 
@@ -417,7 +434,7 @@ class TestAgencyReferral(CollectionsCase):
                 {"file": base64.b64encode(b"reference,status\nx,y\n")}
             ).action_import()
 
-    # Recall and return -----------------------------------------------------------------
+    # Recall and return ---
 
     @freeze_time(LATE)
     def test_recall_returns_invoices_to_the_ladder(self):
@@ -479,7 +496,7 @@ class TestAgencyReferral(CollectionsCase):
         with self.assertRaises(UserError):
             referral.action_recall("Too late")
 
-    # Ladder ----------------------------------------------------------------------------
+    # Ladder ---
 
     def test_ladder_makes_a_draft_referral(self):
         self.ladder.yaml_source = self.ladder.yaml_source + AGENCY_STEP % "default"
@@ -519,7 +536,7 @@ class TestAgencyReferral(CollectionsCase):
         self.assertIn("No collection agency 'nowhere'", event.result)
         self.assertFalse(self.Referral.search([("move_ids", "in", move.ids)]))
 
-    # Legal -----------------------------------------------------------------------------
+    # Legal ---
 
     @freeze_time(LATE)
     def test_send_customer_to_legal(self):

@@ -57,7 +57,7 @@ registry.category("web_tour.tours").add("ar_collections_agency_referral", {
         {
             content: "Everything was recovered",
             trigger: ".modal .o_field_widget[name=status] select",
-            run: "selectByLabel Recovered",
+            run: 'select "recovered"',
         },
         {
             content: "Amount collected",
