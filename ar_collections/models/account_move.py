@@ -37,7 +37,9 @@ class AccountMove(models.Model):
         index=True,
         help="When the run looks at this invoice again. Empty: at the next run.",
     )
-    collection_next_step = fields.Char(string="Next collection step", readonly=True, copy=False)
+    collection_next_step = fields.Char(
+        string="Next collection step", readonly=True, copy=False
+    )
     collection_excluded = fields.Boolean(
         string="Excluded from dunning", copy=False, tracking=True
     )
@@ -187,7 +189,8 @@ class AccountMove(models.Model):
     def _ar_write_schedule(self, schedule):
         """Store the run's bookkeeping on many invoices in one statement.
 
-        :param schedule: {move_id: (next_date, next_step_code or None, ladder_id or None)}
+        :param schedule: {move_id: (next_date, next step code or None,
+            ladder id or None)}
 
         These three fields are the run's own bookkeeping, nothing depends on them: they
         are written in SQL because ``account.move.write`` re-synchronises journal items
@@ -196,14 +199,21 @@ class AccountMove(models.Model):
         if not schedule:
             return
         rows = SQL(", ").join(
-            SQL("(%s::int, %s::date, %s::varchar, %s::int)", move_id, next_date, step, ladder_id)
+            SQL(
+                "(%s::int, %s::date, %s::varchar, %s::int)",
+                move_id,
+                next_date,
+                step,
+                ladder_id,
+            )
             for move_id, (next_date, step, ladder_id) in schedule.items()
         )
         self.env.cr.execute(
             SQL(
                 "UPDATE account_move AS move SET collection_next_date = v.next_date,"
                 " collection_next_step = v.step, collection_ladder_id = v.ladder_id"
-                " FROM (VALUES %s) AS v(id, next_date, step, ladder_id) WHERE move.id = v.id",
+                " FROM (VALUES %s) AS v(id, next_date, step, ladder_id)"
+                " WHERE move.id = v.id",
                 rows,
             )
         )

@@ -44,7 +44,9 @@ class ArCollectionEvent(models.Model):
     rule_snapshot = fields.Text(
         string="Rule applied", help="The ladder step as it was written when applied."
     )
-    notice_id = fields.Many2one("ar.collection.notice", ondelete="set null", index="btree_not_null")
+    notice_id = fields.Many2one(
+        "ar.collection.notice", ondelete="set null", index="btree_not_null"
+    )
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     user_id = fields.Many2one(
         "res.users", string="Run by", default=lambda self: self.env.user, readonly=True
@@ -59,7 +61,8 @@ class ArCollectionEvent(models.Model):
     def init(self):
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (move_id, step_code, action_index)"
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s"
+                " ON %s (move_id, step_code, action_index)"
                 " WHERE state != 'cancelled'",
                 SQL.identifier("ar_collection_event_step_once"),
                 SQL.identifier(self._table),
@@ -71,7 +74,9 @@ class ArCollectionEvent(models.Model):
         """Default the currency to the invoice's, read once for the whole batch."""
         missing = [vals for vals in vals_list if not vals.get("currency_id")]
         if missing:
-            moves = self.env["account.move"].browse({vals["move_id"] for vals in missing})
+            moves = self.env["account.move"].browse(
+                {vals["move_id"] for vals in missing}
+            )
             currencies = {move.id: move.currency_id.id for move in moves}
             for vals in missing:
                 vals["currency_id"] = currencies[vals["move_id"]]
@@ -138,13 +143,17 @@ class ArCollectionEvent(models.Model):
 
     @api.model
     def _step_history(self, moves):
-        """For each invoice: the step codes handled (done or skipped) and the last done date.
+        """For each invoice: the step codes handled (done, skipped or failed) and the
+        date of the last step done.
 
         One grouped query, whatever the number of invoices.
         """
         history = {move_id: (set(), None) for move_id in moves.ids}
         groups = self._read_group(
-            [("move_id", "in", moves.ids), ("state", "in", ("done", "skipped", "failed"))],
+            [
+                ("move_id", "in", moves.ids),
+                ("state", "in", ("done", "skipped", "failed")),
+            ],
             ["move_id", "step_code", "state"],
             ["date:max"],
         )

@@ -18,7 +18,9 @@ class ArCollectionNotice(models.Model):
     _order = "date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True
+    )
     recipient_id = fields.Many2one(
         "res.partner", required=True, help="The customer's invoicing contact."
     )
@@ -30,11 +32,22 @@ class ArCollectionNotice(models.Model):
     date = fields.Date(required=True)
     template_id = fields.Many2one("mail.template", ondelete="set null")
     move_ids = fields.Many2many("account.move", string="Invoices")
-    mail_message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")
-    attachment_id = fields.Many2one("ir.attachment", string="Letter", ondelete="set null")
-    letter_body = fields.Html(sanitize=False, help="The template, rendered for the letter.")
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Message", ondelete="set null"
+    )
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="Letter", ondelete="set null"
+    )
+    letter_body = fields.Html(
+        sanitize=False, help="The template, rendered for the letter."
+    )
     state = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent"), ("cancelled", "Cancelled"), ("failed", "Failed")],
+        [
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("cancelled", "Cancelled"),
+            ("failed", "Failed"),
+        ],
         default="queued",
         required=True,
     )
@@ -48,7 +61,9 @@ class ArCollectionNotice(models.Model):
     @api.depends("partner_id", "step_code", "date")
     def _compute_name(self):
         for notice in self:
-            notice.name = f"{notice.partner_id.name or ''} / {notice.step_code} / {notice.date}"
+            notice.name = (
+                f"{notice.partner_id.name or ''} / {notice.step_code} / {notice.date}"
+            )
 
     @api.depends("move_ids.amount_residual_signed")
     def _compute_amount_total(self):
@@ -56,9 +71,11 @@ class ArCollectionNotice(models.Model):
             notice.amount_total = sum(notice.move_ids.mapped("amount_residual_signed"))
 
     def get_notice_lines(self):
-        """Rows for templates: each open listed invoice with its days late, by due date."""
+        """Template rows: each open listed invoice and its days late, by due date."""
         self.ensure_one()
-        moves = self.move_ids.filtered(lambda m: m.payment_state in ("not_paid", "partial"))
+        moves = self.move_ids.filtered(
+            lambda m: m.payment_state in ("not_paid", "partial")
+        )
         return [
             {
                 "move": move,
@@ -76,7 +93,9 @@ class ArCollectionNotice(models.Model):
         return sorted(totals.items(), key=lambda item: item[0].name)
 
     def action_print_letter(self):
-        return self.env.ref("ar_collections.action_report_collection_letter").report_action(self)
+        return self.env.ref(
+            "ar_collections.action_report_collection_letter"
+        ).report_action(self)
 
     def action_view_invoices(self):
         self.ensure_one()

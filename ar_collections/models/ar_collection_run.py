@@ -62,7 +62,7 @@ class CustomerAction:
 
 
 class ArCollectionRun(models.AbstractModel):
-    """The collections run: invoices to facts, the pure ladder engine, decisions to records.
+    """The collections run: invoices to facts, the pure engine, decisions to records.
 
     Work is done per company, in batches of customers; each batch is one transaction
     (committed when not in a test), so a crash loses at most the batch in progress and
@@ -77,14 +77,16 @@ class ArCollectionRun(models.AbstractModel):
     _name = "ar.collection.run"
     _description = "Collections run"
 
-    # Entry points ----------------------------------------------------------------------
+    # Entry points ---------------------------------------------------------------------
 
     @api.model
     def _check_can_run(self):
         if not self.env.su and not self.env.user.has_group(
             "ar_collections.group_collections_manager"
         ):
-            raise AccessError(_("Only a collections manager can run the dunning ladders."))
+            raise AccessError(
+                _("Only a collections manager can run the dunning ladders.")
+            )
 
     @api.model
     def _run(self, today=None, dry_run=False, ladders=None):
@@ -108,8 +110,9 @@ class ArCollectionRun(models.AbstractModel):
         result = dict(counts)
         if dry_run:
             result["proposals"] = proposals
-        _logger.info("Collections run as of %s (dry run: %s): %s", today, dry_run,
-                     dict(counts))
+        _logger.info(
+            "Collections run as of %s (dry run: %s): %s", today, dry_run, dict(counts)
+        )
         return result
 
     @api.model
@@ -132,7 +135,7 @@ class ArCollectionRun(models.AbstractModel):
     def _in_test(self):
         return getattr(threading.current_thread(), "testing", False)
 
-    # Per company -----------------------------------------------------------------------
+    # Per company ----------------------------------------------------------------------
 
     @api.model
     def _run_company(self, company, today, dry_run, counts, proposals, only_ladders):
@@ -142,9 +145,7 @@ class ArCollectionRun(models.AbstractModel):
         if not ladders:
             return
         if not dry_run:
-            self.env["ar.credit.hold"]._release_paid(companies=company, today=today)
-        if not dry_run:
-            self.env["ar.collection.worklist"]._before_run(company, today)
+            self._before_company_run(company, today)
         job = _RunJob(self, company, ladders, today, dry_run, only_ladders)
         moves = self.env["account.move"]
         due_domain = moves._ar_open_invoice_domain(company) + [
@@ -165,7 +166,7 @@ class ArCollectionRun(models.AbstractModel):
                 if not self._in_test():
                     self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    # Per batch of customers ------------------------------------------------------------
+    # Per batch of customers -----------------------------------------------------------
 
     @api.model
     def _run_batch(self, job, partner_ids, counts, proposals):
@@ -185,7 +186,9 @@ class ArCollectionRun(models.AbstractModel):
         for move in moves:
             if move.invoice_date_due < today:
                 overdue[move.commercial_partner_id.id] += move.amount_residual_signed
-        ladder_by_partner = {partner.id: job.ladder_for(partner) for partner in partners}
+        ladder_by_partner = {
+            partner.id: job.ladder_for(partner) for partner in partners
+        }
 
         schedule = {}
         decisions = []
@@ -231,11 +234,20 @@ class ArCollectionRun(models.AbstractModel):
         if decision.take:
             codes.add(decision.take.code)
         codes.update(step.code for step in decision.skip)
-        positions = [index for index, step in enumerate(parsed.steps) if step.code in codes]
+        positions = [
+            index for index, step in enumerate(parsed.steps) if step.code in codes
+        ]
         following = max(positions) + 1 if positions else 0
         return parsed.steps[following].code if following < len(parsed.steps) else None
 
-    # Extension points ------------------------------------------------------------------
+    # Extension points -----------------------------------------------------------------
+
+    @api.model
+    def _before_company_run(self, company, today):
+        """Housekeeping that must see today's state before any step is decided."""
+        self.env["ar.credit.hold"]._release_paid(companies=company, today=today)
+        # broken promises, breached plans, collector assignment rules
+        self.env["ar.collection.worklist"]._before_run(company, today)
 
     @api.model
     def _action_handlers(self):
@@ -286,14 +298,19 @@ class ArCollectionRun(models.AbstractModel):
                     not holder.collection_exclusion_until
                     or holder.collection_exclusion_until >= today
                 ):
-                    self._merge_pause(paused, move.id, holder.collection_exclusion_until)
+                    self._merge_pause(
+                        paused, move.id, holder.collection_exclusion_until
+                    )
         return paused
 
     @api.model
     def _merge_pause(self, paused, move_id, until):
         """Record a pause cause; the one that lasts longest wins (None: open-ended)."""
         until = until or None
-        if move_id not in paused or paused[move_id] is not None and (until is None or until > paused[move_id]):
+        current = paused.get(move_id, False)
+        if current is False or (
+            current is not None and (until is None or until > current)
+        ):
             paused[move_id] = until
 
     @api.model
@@ -308,7 +325,7 @@ class ArCollectionRun(models.AbstractModel):
         """{move_id: step code to jump to now} (e.g. after a broken promise)."""
         return self.env["ar.collection.promise"]._jumps(moves, today)
 
-    # Dry run ---------------------------------------------------------------------------
+    # Dry run --------------------------------------------------------------------------
 
     @api.model
     def _propose(self, job, decisions, moves, paused, counts, proposals):
@@ -321,7 +338,8 @@ class ArCollectionRun(models.AbstractModel):
                     "kind": customer_action.kind,
                     "step": customer_action.step.code,
                     "params": dict(customer_action.action.params),
-                    "move_ids": customer_action.listed_moves.ids or customer_action.moves.ids,
+                    "move_ids": customer_action.listed_moves.ids
+                    or customer_action.moves.ids,
                 }
             )
         for move, ladder, _parsed, decision in decisions:
@@ -339,7 +357,7 @@ class ArCollectionRun(models.AbstractModel):
                 }
             )
 
-    # Execution -------------------------------------------------------------------------
+    # Execution ------------------------------------------------------------------------
 
     @api.model
     def _customer_actions(self, job, decisions, moves, paused):
@@ -363,7 +381,9 @@ class ArCollectionRun(models.AbstractModel):
                 open_by_partner[move.commercial_partner_id.id] |= move
         for customer_action in grouped.values():
             listed = customer_action.moves | open_by_partner[customer_action.partner.id]
-            customer_action.listed_moves = listed.sorted(lambda m: (m.invoice_date_due, m.id))
+            customer_action.listed_moves = listed.sorted(
+                lambda m: (m.invoice_date_due, m.id)
+            )
         return list(grouped.values())
 
     @api.model
@@ -385,16 +405,23 @@ class ArCollectionRun(models.AbstractModel):
             with self.env.cr.savepoint():
                 return handler(customer_actions)
         except Exception:
-            _logger.info("Collections: %s failed for a batch; retrying one by one", kind,
-                         exc_info=True)
+            _logger.info(
+                "Collections: %s failed for a batch; retrying one by one",
+                kind,
+                exc_info=True,
+            )
         outcomes = {}
         for customer_action in customer_actions:
             try:
                 with self.env.cr.savepoint():
                     outcomes.update(handler([customer_action]))
             except Exception as error:  # noqa: BLE001 - recorded as a failed event
-                _logger.warning("Collections: %s failed for %s: %s", kind,
-                                customer_action.partner.display_name, error)
+                _logger.warning(
+                    "Collections: %s failed for %s: %s",
+                    kind,
+                    customer_action.partner.display_name,
+                    error,
+                )
                 outcomes[customer_action] = {
                     "state": "failed",
                     "result": _("Failed: %(error)s", error=str(error)),
@@ -448,7 +475,9 @@ class ArCollectionRun(models.AbstractModel):
                 customer_action = action_of[(move.id, action.kind)]
                 outcome = outcomes.get(customer_action, {"state": "done"})
                 if customer_action.step.code != step.code:
-                    merged = _(" (in the '%(step)s' message)", step=customer_action.step.code)
+                    merged = _(
+                        " (in the '%(step)s' message)", step=customer_action.step.code
+                    )
                 else:
                     merged = ""
                 vals_list.append(
@@ -466,8 +495,11 @@ class ArCollectionRun(models.AbstractModel):
                     )
                 )
                 results.append(outcome.get("result") or action.kind)
-                counts["actions_failed" if outcome.get("state") == "failed" else
-                       "actions_done"] += 1
+                counts[
+                    "actions_failed"
+                    if outcome.get("state") == "failed"
+                    else "actions_done"
+                ] += 1
             counts["steps_taken"] += 1
             notes[move.id] = _(
                 "Collection step %(step)s of ladder %(ladder)s: %(results)s",
@@ -484,7 +516,7 @@ class ArCollectionRun(models.AbstractModel):
             if outcomes.get(customer_action, {}).get("state") != "failed":
                 counts[COUNT_KEYS.get(customer_action.kind, customer_action.kind)] += 1
 
-    # Action kinds ----------------------------------------------------------------------
+    # Action kinds ---------------------------------------------------------------------
 
     @api.model
     def _create_notices(self, customer_actions, channel):
@@ -517,14 +549,18 @@ class ArCollectionRun(models.AbstractModel):
         """{partner id: its invoicing contact's id, or its own}, in one query."""
         partner_ids = [partner.id for partner in partners]
         contacts = self.env["res.partner"].search(
-            [("parent_id", "in", partner_ids), ("type", "=", "invoice")], order="id desc"
+            [("parent_id", "in", partner_ids), ("type", "=", "invoice")],
+            order="id desc",
         )
         by_parent = {contact.parent_id.id: contact.id for contact in contacts}
-        return {partner_id: by_parent.get(partner_id, partner_id) for partner_id in partner_ids}
+        return {
+            partner_id: by_parent.get(partner_id, partner_id)
+            for partner_id in partner_ids
+        }
 
     @api.model
     def _render_notices(self, notices, render_fields):
-        """Render each notice with its template, grouped by template: {notice_id: values}."""
+        """Render the notices with their templates: {notice_id: rendered values}."""
         rendered = {}
         for template in notices.template_id:
             batch = notices.filtered(lambda notice, t=template: notice.template_id == t)
@@ -558,8 +594,10 @@ class ArCollectionRun(models.AbstractModel):
                 notice.state = "failed"
                 outcomes[customer_action] = {
                     "state": "failed",
-                    "result": _("No e-mail address on %(partner)s",
-                                partner=recipient.display_name),
+                    "result": _(
+                        "No e-mail address on %(partner)s",
+                        partner=recipient.display_name,
+                    ),
                     "notice_id": notice.id,
                 }
                 continue
@@ -572,7 +610,10 @@ class ArCollectionRun(models.AbstractModel):
                     "message_type": "comment",
                     "subtype_id": comment.id,
                     "subject": values.get("subject"),
-                    "body": values.get("body_html"),
+                    # The chatter shows a summary; the e-mail itself is in body_html
+                    # and on the notice (sanitising each full e-mail again for the
+                    # chatter would cost more than the rest of the run).
+                    "body": self._chatter_summary(notice, values.get("subject")),
                     "body_html": values.get("body_html"),
                     "email_from": values.get("email_from")
                     or notice.company_id.email_formatted,
@@ -592,11 +633,25 @@ class ArCollectionRun(models.AbstractModel):
             notice.mail_message_id = mail.mail_message_id
             outcomes[customer_action] = {
                 "state": "done",
-                "result": _("E-mail '%(subject)s' queued to %(email)s",
-                            subject=mail.subject, email=notice.recipient_id.email),
+                "result": _(
+                    "E-mail '%(subject)s' queued to %(email)s",
+                    subject=mail.subject,
+                    email=notice.recipient_id.email,
+                ),
                 "notice_id": notice.id,
             }
         return outcomes
+
+    @api.model
+    def _chatter_summary(self, notice, subject):
+        return Markup("<p>%s</p>") % _(
+            "Reminder e-mail '%(subject)s' (step %(step)s) about %(count)s invoice(s): "
+            "%(invoices)s",
+            subject=subject or "",
+            step=notice.step_code,
+            count=len(notice.move_ids),
+            invoices=", ".join(notice.move_ids.mapped("name")),
+        )
 
     @api.model
     def _action_letter(self, customer_actions):
@@ -610,7 +665,9 @@ class ArCollectionRun(models.AbstractModel):
         )
         outcomes = {}
         for customer_action, notice in zip(customer_actions, notices, strict=True):
-            name = _("Letter %(step)s %(date)s.pdf", step=notice.step_code, date=notice.date)
+            name = _(
+                "Letter %(step)s %(date)s.pdf", step=notice.step_code, date=notice.date
+            )
             attachment = self.env["ir.attachment"].create(
                 {
                     "name": name,
@@ -622,8 +679,10 @@ class ArCollectionRun(models.AbstractModel):
             )
             notice.attachment_id = attachment
             customer_action.partner.message_post(
-                body=_("Collection letter to print and send (step %(step)s).",
-                       step=notice.step_code),
+                body=_(
+                    "Collection letter to print and send (step %(step)s).",
+                    step=notice.step_code,
+                ),
                 attachment_ids=attachment.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
@@ -642,13 +701,16 @@ class ArCollectionRun(models.AbstractModel):
         for customer_action in customer_actions:
             params = customer_action.action.params
             activity_type = self.env.ref(ACTIVITY_TYPES[params.get("type") or "call"])
-            user = self._assignee(customer_action.partner, params.get("assign") or "collector")
+            user = self._assignee(
+                customer_action.partner, params.get("assign") or "collector"
+            )
             vals_list.append(
                 {
                     "res_model_id": partner_model,
                     "res_id": customer_action.partner.id,
                     "activity_type_id": activity_type.id,
-                    "summary": params.get("summary") or activity_type.summary
+                    "summary": params.get("summary")
+                    or activity_type.summary
                     or activity_type.name,
                     "note": self._activity_note(customer_action),
                     "date_deadline": customer_action.today
@@ -691,7 +753,9 @@ class ArCollectionRun(models.AbstractModel):
             % (
                 move.name,
                 move.invoice_date_due,
-                formatLang(self.env, move.amount_residual, currency_obj=move.currency_id),
+                formatLang(
+                    self.env, move.amount_residual, currency_obj=move.currency_id
+                ),
             )
             for move in customer_action.listed_moves
         )
@@ -705,7 +769,8 @@ class ArCollectionRun(models.AbstractModel):
         if counts.get("already_running"):
             return _("Another collections run is in progress; nothing was done.")
         return _(
-            "%(evaluated)s invoices looked at, %(taken)s steps taken, %(skipped)s skipped; "
+            "%(evaluated)s invoices looked at, %(taken)s steps taken, "
+            "%(skipped)s skipped; "
             "%(emails)s e-mails, %(letters)s letters, %(activities)s activities; "
             "%(failed)s actions failed.",
             evaluated=counts.get("invoices_evaluated", 0),
@@ -735,7 +800,7 @@ class _RunJob:
         )
 
     def ladder_for(self, partner):
-        """Customer override, then the first matching ladder, then the company default."""
+        """Customer override, else the first matching ladder, else the default."""
         override = partner.collection_ladder_id
         if override and override.active and override.company_id == self.company:
             return override
@@ -748,4 +813,3 @@ class _RunJob:
         if self.default and self.default.active and self.default in self.ladders:
             return self.default
         return self.fallback
-

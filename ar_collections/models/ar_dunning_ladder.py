@@ -34,9 +34,9 @@ LADDER_EXAMPLE = textwrap.dedent(
 class ArDunningLadder(models.Model):
     """A dunning ladder: the steps an open invoice climbs, written in YAML.
 
-    ``yaml_source`` is the single source of truth. ``name`` and ``code`` are read from it
-    and the steps table is rebuilt from it on every save. A source that does not validate
-    is refused, so the last valid version stays in force.
+    ``yaml_source`` is the single source of truth. ``name`` and ``code`` are read
+    from it and the steps table is rebuilt from it on every save. A source that does
+    not validate is refused, so the last valid version stays in force.
     """
 
     _name = "ar.dunning.ladder"
@@ -45,10 +45,13 @@ class ArDunningLadder(models.Model):
     _order = "company_id, sequence, id"
 
     name = fields.Char(compute="_compute_from_yaml", store=True, readonly=True)
-    code = fields.Char(compute="_compute_from_yaml", store=True, readonly=True, index=True)
+    code = fields.Char(
+        compute="_compute_from_yaml", store=True, readonly=True, index=True
+    )
     sequence = fields.Integer(
         default=10,
-        help="Ladders are tried in this order; the first whose 'applies_to' matches wins.",
+        help="Ladders are tried in this order; the first whose 'applies_to' matches "
+        "wins.",
     )
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
@@ -60,7 +63,9 @@ class ArDunningLadder(models.Model):
     applies_to_display = fields.Char(
         string="Applies to", compute="_compute_from_yaml", store=True, readonly=True
     )
-    step_ids = fields.One2many("ar.dunning.step", "ladder_id", string="Steps", readonly=True)
+    step_ids = fields.One2many(
+        "ar.dunning.step", "ladder_id", string="Steps", readonly=True
+    )
     step_count = fields.Integer(compute="_compute_step_count")
     problems = fields.Text(
         compute="_compute_problems",
@@ -118,7 +123,9 @@ class ArDunningLadder(models.Model):
                     _(
                         "The ladder cannot be saved; the last valid version stays in "
                         "force. Problems found:\n%(problems)s",
-                        problems="\n".join(f"- {problem}" for problem in error.problems),
+                        problems="\n".join(
+                            f"- {problem}" for problem in error.problems
+                        ),
                     )
                 ) from error
 
@@ -138,24 +145,30 @@ class ArDunningLadder(models.Model):
             (companies | self.company_id)._ar_reset_collection_schedule()
         return result
 
-    # Parsing ---------------------------------------------------------------------------
+    # Parsing --------------------------------------------------------------------------
 
     @api.model
     def _get_action_kinds(self):
         """The action kinds this installation can execute: those the run knows."""
         handlers = self.env["ar.collection.run"]._action_handlers()
-        return {kind: schema for kind, schema in ACTION_SCHEMAS.items() if kind in handlers}
+        return {
+            kind: schema for kind, schema in ACTION_SCHEMAS.items() if kind in handlers
+        }
 
     def _check_template_xmlid(self, xmlid):
         template = self.env.ref(xmlid, raise_if_not_found=False)
         if template is None:
             return _("no record with the XML id '%(xmlid)s'", xmlid=xmlid)
         if template._name != "mail.template":
-            return _("'%(xmlid)s' is a %(model)s, not a mail template", xmlid=xmlid,
-                     model=template._name)
+            return _(
+                "'%(xmlid)s' is a %(model)s, not a mail template",
+                xmlid=xmlid,
+                model=template._name,
+            )
         if template.model != NOTICE_MODEL:
             return _(
-                "template '%(xmlid)s' is on model %(model)s; ladder templates must be on "
+                "template '%(xmlid)s' is on model %(model)s; ladder templates must "
+                "be on "
                 "%(expected)s",
                 xmlid=xmlid,
                 model=template.model,
@@ -164,8 +177,10 @@ class ArDunningLadder(models.Model):
         return None
 
     def _parse_strict(self, source):
-        """Parse and validate against this database (stages, templates, action kinds)."""
-        stages = self.env["ar.collection.stage"].with_context(active_test=False).search([])
+        """Parse and validate against the database: stages, templates, action kinds."""
+        stages = (
+            self.env["ar.collection.stage"].with_context(active_test=False).search([])
+        )
         return parse_ladder(
             source,
             stages=set(stages.mapped("code")),
@@ -194,9 +209,13 @@ class ArDunningLadder(models.Model):
             return _("Fallback (any customer)")
         parts = []
         if parsed.applies_to.partner_tags:
-            parts.append(_("tags: %s", ", ".join(sorted(parsed.applies_to.partner_tags))))
+            parts.append(
+                _("tags: %s", ", ".join(sorted(parsed.applies_to.partner_tags)))
+            )
         if parsed.applies_to.countries:
-            parts.append(_("countries: %s", ", ".join(sorted(parsed.applies_to.countries))))
+            parts.append(
+                _("countries: %s", ", ".join(sorted(parsed.applies_to.countries)))
+            )
         return "; ".join(parts)
 
     def _sync_steps(self):
@@ -222,7 +241,7 @@ class ArDunningLadder(models.Model):
                 )
         self.env["ar.dunning.step"].create(vals_list)
 
-    # Actions ---------------------------------------------------------------------------
+    # Actions --------------------------------------------------------------------------
 
     def action_validate(self):
         self.ensure_one()
@@ -257,7 +276,7 @@ class ArDunningLadder(models.Model):
         self.company_id.ar_default_ladder_id = self
 
     def action_run_now(self):
-        """Run every active ladder now, as the scheduler would, and say what happened."""
+        """Run every active ladder now, as the scheduler would; say what happened."""
         counts = self.run_collections()
         return {
             "type": "ir.actions.client",
@@ -270,7 +289,7 @@ class ArDunningLadder(models.Model):
             },
         }
 
-    # Public API ------------------------------------------------------------------------
+    # Public API -----------------------------------------------------------------------
 
     @api.model
     def run_collections(self, today=None, dry_run=False):
@@ -287,5 +306,7 @@ class ArDunningLadder(models.Model):
     @api.model
     def _cron_run_collections(self):
         companies = self.env["res.company"].search([])
-        run = self.env["ar.collection.run"].with_context(allowed_company_ids=companies.ids)
+        run = self.env["ar.collection.run"].with_context(
+            allowed_company_ids=companies.ids
+        )
         return run._run(today=None, dry_run=False)

@@ -14,7 +14,9 @@ class ArDunningStep(models.Model):
     company_id = fields.Many2one(related="ladder_id.company_id", store=True)
     sequence = fields.Integer()
     code = fields.Char(required=True)
-    day = fields.Integer(help="Days from the invoice due date; negative means before it.")
+    day = fields.Integer(
+        help="Days from the invoice due date; negative means before it."
+    )
     stage_id = fields.Many2one("ar.collection.stage")
     actions_display = fields.Text(string="Actions")
     rule_snapshot = fields.Text(string="Rule (YAML)")

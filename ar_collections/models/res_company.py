@@ -80,8 +80,11 @@ class ResCompany(models.Model):
         if group is None:
             return _("no group with the XML id '%(xmlid)s'", xmlid=xmlid)
         if group._name != "res.groups":
-            return _("'%(xmlid)s' is a %(model)s, not a user group", xmlid=xmlid,
-                     model=group._name)
+            return _(
+                "'%(xmlid)s' is a %(model)s, not a user group",
+                xmlid=xmlid,
+                model=group._name,
+            )
         return None
 
     def _ar_find_account(self, code):
@@ -94,10 +97,14 @@ class ResCompany(models.Model):
     def _ar_check_policy_account(self, code):
         account = self._ar_find_account(code)
         if not account:
-            return _("no account with code '%(code)s' in %(company)s", code=code,
-                     company=self.name)
+            return _(
+                "no account with code '%(code)s' in %(company)s",
+                code=code,
+                company=self.name,
+            )
         if account.deprecated or account.account_type in (
-            "asset_receivable", "liability_payable"
+            "asset_receivable",
+            "liability_payable",
         ):
             return _(
                 "account %(code)s cannot take write-offs (deprecated, receivable or "
@@ -114,12 +121,16 @@ class ResCompany(models.Model):
         return self.sudo().ar_bad_debt_account_id
 
     def _ar_reset_collection_schedule(self):
-        """A ladder changed: every open invoice of these companies is looked at again."""
+        """Ladders changed: all open invoices of these companies are looked at again."""
         if not self:
             return
-        moves = self.env["account.move"].sudo().search(
-            [("company_id", "in", self.ids), ("collection_next_date", "!=", False)]
-            + self.env["account.move"]._ar_open_invoice_domain()
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [("company_id", "in", self.ids), ("collection_next_date", "!=", False)]
+                + self.env["account.move"]._ar_open_invoice_domain()
+            )
         )
         moves._ar_reset_collection_schedule()
 
@@ -136,9 +147,13 @@ class ResCompany(models.Model):
             with file_open(f"ar_collections/data/ladders/{code}.yaml") as source_file:
                 source = source_file.read()
             for company in self:
-                if Ladder.search_count([("company_id", "=", company.id), ("code", "=", code)]):
+                if Ladder.search_count(
+                    [("company_id", "=", company.id), ("code", "=", code)]
+                ):
                     continue
-                ladder = Ladder.create({"yaml_source": source, "company_id": company.id})
+                ladder = Ladder.create(
+                    {"yaml_source": source, "company_id": company.id}
+                )
                 if not company.ar_default_ladder_id:
                     company.sudo().ar_default_ladder_id = ladder
 

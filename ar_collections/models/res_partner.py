@@ -129,11 +129,15 @@ class ResPartner(models.Model):
 
     def _compute_collection_event_count(self):
         groups = self.env["ar.collection.event"]._read_group(
-            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
         )
         counts = {partner.id: count for partner, count in groups}
         for partner in self:
-            partner.collection_event_count = counts.get(partner.commercial_partner_id.id, 0)
+            partner.collection_event_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
 
     @api.depends_context("company")
     def _compute_credit_hold(self):
@@ -185,7 +189,9 @@ class ResPartner(models.Model):
         )
 
     def action_collection_exclude(self):
-        return self.env["ar.collection.exclude.wizard"]._open_for(self.commercial_partner_id)
+        return self.env["ar.collection.exclude.wizard"]._open_for(
+            self.commercial_partner_id
+        )
 
     def action_collection_include(self):
         self.check_access("write")
@@ -329,8 +335,15 @@ class ResPartner(models.Model):
         figures = {}
         if commercial_ids:
             self.env["account.move"].flush_model(
-                ["move_type", "state", "payment_state", "commercial_partner_id",
-                 "company_id", "invoice_date_due", "amount_total_signed"]
+                [
+                    "move_type",
+                    "state",
+                    "payment_state",
+                    "commercial_partner_id",
+                    "company_id",
+                    "invoice_date_due",
+                    "amount_total_signed",
+                ]
             )
             self.env["account.move.line"].flush_model(["move_id", "account_id"])
             self.env["account.partial.reconcile"].flush_model(
@@ -416,8 +429,11 @@ class ResPartner(models.Model):
         attachments = self.env["ir.attachment"].create(
             [
                 {
-                    "name": _("Statement %(partner)s %(date)s.pdf",
-                              partner=partner.name, date=today),
+                    "name": _(
+                        "Statement %(partner)s %(date)s.pdf",
+                        partner=partner.name,
+                        date=today,
+                    ),
                     "raw": streams[partner.id]["stream"].getvalue(),
                     "mimetype": "application/pdf",
                     "res_model": "res.partner",
@@ -471,8 +487,10 @@ class ResPartner(models.Model):
         Move = self.env["account.move"]
         moves = Move.search(
             Move._ar_open_invoice_domain(self.env.company)
-            + [("commercial_partner_id", "in", self.commercial_partner_id.ids),
-               ("invoice_date_due", "<", today)],
+            + [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("invoice_date_due", "<", today),
+            ],
             order="invoice_date_due, id",
         )
         for partner in self:
@@ -516,8 +534,12 @@ class ResPartner(models.Model):
         self.ensure_one()
         moves = self.commercial_partner_id.collection_overdue_move_ids
         if not moves:
-            raise UserError(_("%(partner)s has no overdue invoice to re-send.",
-                              partner=self.display_name))
+            raise UserError(
+                _(
+                    "%(partner)s has no overdue invoice to re-send.",
+                    partner=self.display_name,
+                )
+            )
         return moves.action_send_and_print()
 
     def action_collection_new_payment_plan(self):
@@ -565,7 +587,9 @@ class ResPartner(models.Model):
         return self._ar_workbench_action("ar.payment.plan", _("Payment plans"))
 
     def action_collection_reassign(self):
-        return self.env["ar.collector.reassign.wizard"]._open_for(self.commercial_partner_id)
+        return self.env["ar.collector.reassign.wizard"]._open_for(
+            self.commercial_partner_id
+        )
 
     # Agency referral and legal escalation ----------------------------------------
 

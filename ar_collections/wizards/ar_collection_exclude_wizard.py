@@ -31,7 +31,10 @@ class ArCollectionExcludeWizard(models.TransientModel):
             "res_model": self._name,
             "view_mode": "form",
             "target": "new",
-            "context": {"default_res_model": records._name, "default_res_ids": records.ids},
+            "context": {
+                "default_res_model": records._name,
+                "default_res_ids": records.ids,
+            },
         }
 
     def action_confirm(self):
@@ -41,7 +44,9 @@ class ArCollectionExcludeWizard(models.TransientModel):
         if self.res_model == "res.partner" and not self.env.user.has_group(
             "ar_collections.group_collections_manager"
         ):
-            raise AccessError(_("Only a collections manager can exclude a whole customer."))
+            raise AccessError(
+                _("Only a collections manager can exclude a whole customer.")
+            )
         records = self.env[self.res_model].browse(self.res_ids).exists()
         records.check_access("write")
         if self.res_model == "account.move":

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 
 
 class ArDunningPreview(models.TransientModel):
-    """What a ladder would do on a given date, computed by a dry run: nothing changes."""
+    """What a ladder would do on a given date, by a dry run: nothing changes."""
 
     _name = "ar.dunning.preview"
     _description = "Dunning ladder preview"
@@ -70,7 +70,9 @@ class ArDunningPreview(models.TransientModel):
             vals.update(
                 kind=proposal["kind"],
                 step=proposal["step"],
-                detail=params.get("template") or params.get("summary") or params.get("reason"),
+                detail=params.get("template")
+                or params.get("summary")
+                or params.get("reason"),
                 invoice_count=len(proposal["move_ids"]),
             )
         return vals
@@ -81,11 +83,17 @@ class ArDunningPreviewLine(models.TransientModel):
     _description = "Dunning ladder preview line"
     _order = "line_type, partner_id, id"
 
-    preview_id = fields.Many2one("ar.dunning.preview", required=True, ondelete="cascade")
-    line_type = fields.Selection([("invoice", "Invoice"), ("message", "Customer action")])
+    preview_id = fields.Many2one(
+        "ar.dunning.preview", required=True, ondelete="cascade"
+    )
+    line_type = fields.Selection(
+        [("invoice", "Invoice"), ("message", "Customer action")]
+    )
     partner_id = fields.Many2one("res.partner", string="Customer")
     move_id = fields.Many2one("account.move", string="Invoice")
-    invoice_date_due = fields.Date(related="move_id.invoice_date_due", string="Due date")
+    invoice_date_due = fields.Date(
+        related="move_id.invoice_date_due", string="Due date"
+    )
     amount_residual = fields.Monetary(related="move_id.amount_residual")
     currency_id = fields.Many2one(related="move_id.currency_id")
     step = fields.Char()

@@ -54,7 +54,12 @@ class CollectionsCase(AccountTestInvoicingCommon):
     @classmethod
     def _make_customer(cls, name, email, **values):
         return cls.env["res.partner"].create(
-            {"name": name, "email": email, "is_company": True, "collector_id": cls.collector.id}
+            {
+                "name": name,
+                "email": email,
+                "is_company": True,
+                "collector_id": cls.collector.id,
+            }
             | values
         )
 
@@ -74,8 +79,12 @@ class CollectionsCase(AccountTestInvoicingCommon):
                     "currency_id": (currency or company.currency_id).id,
                     "invoice_line_ids": [
                         Command.create(
-                            {"name": "Consulting", "quantity": 1, "price_unit": amount,
-                             "tax_ids": []}
+                            {
+                                "name": "Consulting",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [],
+                            }
                         )
                     ],
                 }
@@ -88,7 +97,9 @@ class CollectionsCase(AccountTestInvoicingCommon):
         return self.Ladder.run_collections(today=today, **kwargs)
 
     def events(self, moves, **domain):
-        search = [("move_id", "in", moves.ids)] + [(k, "=", v) for k, v in domain.items()]
+        search = [("move_id", "in", moves.ids)] + [
+            (k, "=", v) for k, v in domain.items()
+        ]
         return self.env["ar.collection.event"].search(search)
 
     def mails_to(self, partner):

@@ -12,7 +12,9 @@ class TestAccess(CollectionsCase):
         invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=7))
         self.run_collections(MONDAY)
         as_collector = self.env(user=self.collector)
-        self.assertTrue(as_collector["ar.collection.event"].search([("move_id", "=", invoice.id)]))
+        self.assertTrue(
+            as_collector["ar.collection.event"].search([("move_id", "=", invoice.id)])
+        )
         self.assertTrue(as_collector["ar.collection.stage"].search([]))
         with self.assertRaises(AccessError):
             as_collector["ar.collection.stage"].create({"name": "X", "code": "x"})
@@ -25,19 +27,31 @@ class TestAccess(CollectionsCase):
         self.assertTrue(invoice.collection_excluded)
         with self.assertRaises(AccessError):
             as_collector["ar.collection.exclude.wizard"].create(
-                {"res_model": "res.partner", "res_ids": self.customer.ids, "reason": "x"}
+                {
+                    "res_model": "res.partner",
+                    "res_ids": self.customer.ids,
+                    "reason": "x",
+                }
             ).action_confirm()
 
     def test_manager(self):
         as_manager = self.env(user=self.manager)
-        stage = as_manager["ar.collection.stage"].create({"name": "Watch", "code": "watch"})
+        stage = as_manager["ar.collection.stage"].create(
+            {"name": "Watch", "code": "watch"}
+        )
         self.assertTrue(stage)
         ladder = as_manager["ar.dunning.ladder"].browse(self.ladder.id)
         ladder.write({"sequence": 5})
-        self.assertTrue(as_manager["ar.dunning.ladder"].run_collections(today=MONDAY) is not None)
+        self.assertTrue(
+            as_manager["ar.dunning.ladder"].run_collections(today=MONDAY) is not None
+        )
 
     def test_plain_user_sees_nothing(self):
         user = new_test_user(self.env, login="plain", groups="base.group_user")
-        for model in ("ar.dunning.ladder", "ar.collection.event", "ar.collection.notice"):
+        for model in (
+            "ar.dunning.ladder",
+            "ar.collection.event",
+            "ar.collection.notice",
+        ):
             with self.assertRaises(AccessError):
                 self.env[model].with_user(user).search([])

@@ -9,8 +9,16 @@ from .common import MONDAY, CollectionsCase
 class TestCollectionRun(CollectionsCase):
     def test_shipped_configuration(self):
         stages = self.env["ar.collection.stage"].search([]).mapped("code")
-        for code in ("current", "reminded", "overdue", "final_demand", "agency", "legal",
-                     "written_off", "paid"):
+        for code in (
+            "current",
+            "reminded",
+            "overdue",
+            "final_demand",
+            "agency",
+            "legal",
+            "written_off",
+            "paid",
+        ):
             self.assertIn(code, stages)
         self.assertEqual(
             self.ladder.step_ids.mapped("code"),
@@ -79,9 +87,11 @@ class TestCollectionRun(CollectionsCase):
         mails = self.mails_to(self.customer)
         self.assertEqual(len(mails), 1)
         self.assertIn("Final demand", mails.subject)
-        self.assertFalse(self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
-        ))
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+            )
+        )
 
     def test_one_message_per_customer_worded_by_most_advanced_step(self):
         late = self._make_invoice(self.customer, MONDAY - timedelta(days=21))
@@ -108,7 +118,9 @@ class TestCollectionRun(CollectionsCase):
         )
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.collector)
-        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("mail.mail_activity_data_call")
+        )
         self.assertEqual(activity.date_deadline, MONDAY + timedelta(days=1))
 
     def test_paid_invoice_leaves_the_ladder(self):
@@ -121,7 +133,9 @@ class TestCollectionRun(CollectionsCase):
         self.assertEqual(len(self.events(invoice)), 1)
 
     def test_partial_payment_shows_in_amounts(self):
-        invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=7), amount=1000)
+        invoice = self._make_invoice(
+            self.customer, MONDAY - timedelta(days=7), amount=1000
+        )
         self.pay(invoice, amount=400)
         self.run_collections(MONDAY)
         mail = self.mails_to(self.customer)
@@ -138,7 +152,9 @@ class TestCollectionRun(CollectionsCase):
         self.assertEqual(self.events(invoice).notice_id.state, "cancelled")
 
     def test_below_minimum_overdue_is_left_alone(self):
-        invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=7), amount=10)
+        invoice = self._make_invoice(
+            self.customer, MONDAY - timedelta(days=7), amount=10
+        )
         self.run_collections(MONDAY)
         self.assertFalse(self.events(invoice))
         self.assertEqual(invoice.collection_next_date, MONDAY + timedelta(days=1))
@@ -160,8 +176,12 @@ class TestCollectionRun(CollectionsCase):
     def test_excluded_invoice_and_customer(self):
         invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=7))
         wizard = self.env["ar.collection.exclude.wizard"].create(
-            {"res_model": "account.move", "res_ids": invoice.ids, "reason": "Disputed",
-             "until": MONDAY + timedelta(days=3)}
+            {
+                "res_model": "account.move",
+                "res_ids": invoice.ids,
+                "reason": "Disputed",
+                "until": MONDAY + timedelta(days=3),
+            }
         )
         wizard.action_confirm()
         self.assertTrue(invoice.collection_excluded)
@@ -176,7 +196,11 @@ class TestCollectionRun(CollectionsCase):
         other = self._make_invoice(self.customer, MONDAY + timedelta(days=3))
         self.customer.with_user(self.manager).action_collection_exclude()
         self.env["ar.collection.exclude.wizard"].with_user(self.manager).create(
-            {"res_model": "res.partner", "res_ids": self.customer.ids, "reason": "Insolvency"}
+            {
+                "res_model": "res.partner",
+                "res_ids": self.customer.ids,
+                "reason": "Insolvency",
+            }
         ).action_confirm()
         self.run_collections(MONDAY + timedelta(days=14))
         self.assertFalse(self.events(other))

@@ -30,7 +30,9 @@ class TestLadderModel(CollectionsCase):
 
     def test_invalid_yaml_is_refused_and_previous_stays(self):
         ladder = self.Ladder.create({"yaml_source": VALID})
-        broken = VALID.replace("day: 10", "day: ten").replace("stage: overdue", "stage: nope")
+        broken = VALID.replace("day: 10", "day: ten").replace(
+            "stage: overdue", "stage: nope"
+        )
         with self.assertRaises(ValidationError) as caught:
             ladder.write({"yaml_source": broken})
         message = str(caught.exception)
@@ -43,17 +45,21 @@ class TestLadderModel(CollectionsCase):
 
     def test_template_on_wrong_model_is_refused(self):
         source = VALID.replace(
-            "ar_collections.mail_template_first_notice", "account.email_template_edi_invoice"
+            "ar_collections.mail_template_first_notice",
+            "account.email_template_edi_invoice",
         )
         with self.assertRaisesRegex(ValidationError, "ar.collection.notice"):
             self.Ladder.create({"yaml_source": source})
-        source = VALID.replace("ar_collections.mail_template_first_notice", "nope.nothing")
+        source = VALID.replace(
+            "ar_collections.mail_template_first_notice", "nope.nothing"
+        )
         with self.assertRaisesRegex(ValidationError, "nope.nothing"):
             self.Ladder.create({"yaml_source": source})
 
     def test_action_kind_not_installed_is_refused(self):
         source = VALID.replace(
-            "- email: {template: ar_collections.mail_template_first_notice}", "- sms: {}"
+            "- email: {template: ar_collections.mail_template_first_notice}",
+            "- sms: {}",
         )
         with self.assertRaisesRegex(ValidationError, "unknown action kind 'sms'"):
             self.Ladder.create({"yaml_source": source})
@@ -73,12 +79,17 @@ class TestLadderModel(CollectionsCase):
             "Dupont SA", "dupont@example.com", country_id=self.env.ref("base.fr").id
         )
         override = self.Ladder.create(
-            {"yaml_source": VALID.replace("code: retail", "code: special")
-             .replace("applies_to:\n  countries: [FR]\n", ""), "sequence": 50}
+            {
+                "yaml_source": VALID.replace("code: retail", "code: special").replace(
+                    "applies_to:\n  countries: [FR]\n", ""
+                ),
+                "sequence": 50,
+            }
         )
         run = self.env["ar.collection.run"]
-        ladders = self.Ladder.search([("company_id", "=", self.company.id)],
-                                     order="sequence, id")
+        ladders = self.Ladder.search(
+            [("company_id", "=", self.company.id)], order="sequence, id"
+        )
         from odoo.addons.ar_collections.models.ar_collection_run import _RunJob
 
         context = _RunJob(run, self.company, ladders, None, True, None)

@@ -52,7 +52,9 @@ class TestMultiCompany(CollectionsCase):
         self.assertTrue(invoice_2.collection_step)
 
     def test_users_see_only_their_companies(self):
-        self._make_invoice(self.customer, MONDAY - timedelta(days=7), company=self.company_2)
+        self._make_invoice(
+            self.customer, MONDAY - timedelta(days=7), company=self.company_2
+        )
         self.Ladder.with_context(
             allowed_company_ids=(self.company | self.company_2).ids
         ).run_collections(today=MONDAY)
@@ -66,9 +68,9 @@ class TestMultiCompany(CollectionsCase):
         Event = self.env["ar.collection.event"].with_user(collector)
         self.assertFalse(Event.search([("company_id", "=", self.company_2.id)]))
         self.assertFalse(
-            self.env["ar.dunning.ladder"].with_user(collector).search(
-                [("id", "=", self.ladder_2.id)]
-            )
+            self.env["ar.dunning.ladder"]
+            .with_user(collector)
+            .search([("id", "=", self.ladder_2.id)])
         )
         with self.assertRaises(AccessError):
             self.ladder_2.with_user(collector).read(["name"])

@@ -3,6 +3,8 @@
 from collections import Counter
 from datetime import timedelta
 
+import psycopg2
+
 from odoo.tests import tagged
 
 from odoo.addons.ar_collections.models import ar_collection_run
@@ -53,10 +55,14 @@ class TestRunSafety(CollectionsCase):
         # A run that crashed after its first batch of two customers: that batch was
         # committed, the rest was rolled back.
         ladders = self.Ladder.search([("company_id", "=", self.company.id)])
-        job = _RunJob(self.env["ar.collection.run"], self.company, ladders, MONDAY, False, None)
+        job = _RunJob(
+            self.env["ar.collection.run"], self.company, ladders, MONDAY, False, None
+        )
         first_batch = customers[:2]
         self.env["ar.collection.run"]._run_batch(job, first_batch.ids, Counter(), [])
-        self.assertEqual(len(self.env["mail.mail"].search([("res_id", "in", customers.ids)])), 2)
+        self.assertEqual(
+            len(self.env["mail.mail"].search([("res_id", "in", customers.ids)])), 2
+        )
         # The next run completes the work without sending the first batch again.
         self.run_collections(MONDAY)
         for customer in customers:
@@ -84,6 +90,9 @@ class TestRunSafety(CollectionsCase):
         invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=7))
         self.run_collections(MONDAY)
         event = self.events(invoice, step_code="first_notice")
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
             event.copy()
             self.env.flush_all()

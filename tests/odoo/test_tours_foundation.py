@@ -11,7 +11,7 @@ BY_STAGE_URL = "/odoo/action-ar_collections.account_move_action_collections"
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestFoundationTours(CollectionsCase, HttpCase):
-    """Browser tours of the foundation's user flows, logged in as a collections manager."""
+    """Browser tours of the foundation's flows, logged in as a collections manager."""
 
     @classmethod
     def setUpClass(cls):
@@ -27,18 +27,28 @@ class TestFoundationTours(CollectionsCase, HttpCase):
         )
 
     def test_edit_ladder_with_error_then_fix(self):
-        self.start_tour(LADDERS_URL, "ar_collections_ladder_edit", login=self.manager.login)
+        self.start_tour(
+            LADDERS_URL, "ar_collections_ladder_edit", login=self.manager.login
+        )
         self.assertIn("day: 8", self.ladder.yaml_source)
         self.assertEqual(self.ladder.step_ids[1].day, 8)
 
     def test_preview(self):
-        self.start_tour(LADDERS_URL, "ar_collections_ladder_preview", login=self.manager.login)
+        self.start_tour(
+            LADDERS_URL, "ar_collections_ladder_preview", login=self.manager.login
+        )
         self.assertFalse(self.tour_invoice.collection_event_ids)
 
     def test_run_now_moves_invoice(self):
-        self.start_tour(BY_STAGE_URL, "ar_collections_run_now", login=self.manager.login)
+        self.start_tour(
+            BY_STAGE_URL, "ar_collections_run_now", login=self.manager.login
+        )
         self.assertEqual(self.tour_invoice.collection_stage_id.code, "overdue")
 
     def test_exclude_invoice(self):
-        self.start_tour(BY_STAGE_URL + "?view_type=list", "ar_collections_exclude_invoice", login=self.manager.login)
+        self.start_tour(
+            BY_STAGE_URL + "?view_type=list",
+            "ar_collections_exclude_invoice",
+            login=self.manager.login,
+        )
         self.assertTrue(self.tour_invoice.collection_excluded)

@@ -46,8 +46,9 @@ registry.category("web_tour.tours").add("ar_collections_agency_referral", {
             run: "click",
         },
         {
-            content: "The referral is sent",
+            content: "The referral is sent (the case file takes a while to build)",
             trigger: ".o_form_view .o_statusbar_status button[aria-checked=true]:contains('Sent')",
+            timeout: 30000,
         },
         {
             content: "Record what the agency reports",
