@@ -522,11 +522,12 @@ class ArCollectionRun(models.AbstractModel):
     def _create_notices(self, customer_actions, channel):
         stages = self.env["ar.collection.stage"]._get_by_code()
         recipients = self._invoice_contacts([ca.partner for ca in customer_actions])
+        cache = {}
         vals_list = []
         for customer_action in customer_actions:
             partner = customer_action.partner
             recipient_id = recipients[partner.id]
-            template = self.env.ref(customer_action.action.params["template"])
+            template = self._ref(customer_action.action.params["template"], cache)
             step = customer_action.step
             vals_list.append(
                 {
@@ -543,6 +544,13 @@ class ArCollectionRun(models.AbstractModel):
                 }
             )
         return self.env["ar.collection.notice"].create(vals_list)
+
+    @api.model
+    def _ref(self, xmlid, cache):
+        """``env.ref`` once per batch: each call checks that the record exists."""
+        if xmlid not in cache:
+            cache[xmlid] = self.env.ref(xmlid)
+        return cache[xmlid]
 
     @api.model
     def _invoice_contacts(self, partners):
@@ -616,6 +624,10 @@ class ArCollectionRun(models.AbstractModel):
                     "body": self._chatter_summary(notice, values.get("subject")),
                     "body_html": values.get("body_html"),
                     "email_from": values.get("email_from")
+                    or notice.company_id.email_formatted,
+                    # Replies go to the sender; left empty, Odoo looks up the
+                    # customer's mail alias once per message.
+                    "reply_to": values.get("email_from")
                     or notice.company_id.email_formatted,
                     "author_id": notice.company_id.partner_id.id,
                     "recipient_ids": [(4, recipient.id)],
@@ -697,10 +709,12 @@ class ArCollectionRun(models.AbstractModel):
     @api.model
     def _action_activity(self, customer_actions):
         partner_model = self.env["ir.model"]._get_id("res.partner")
+        cache = {}
         vals_list = []
         for customer_action in customer_actions:
             params = customer_action.action.params
-            activity_type = self.env.ref(ACTIVITY_TYPES[params.get("type") or "call"])
+            activity_xmlid = ACTIVITY_TYPES[params.get("type") or "call"]
+            activity_type = self._ref(activity_xmlid, cache)
             user = self._assignee(
                 customer_action.partner, params.get("assign") or "collector"
             )
