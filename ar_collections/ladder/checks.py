@@ -118,6 +118,20 @@ class Checker:
 
     # Containers --------------------------------------------------------------------
 
+    def get(self, mapping: Mapping, key: str, path: str, check):
+        """``check(value, key path)`` of ``mapping[key]``; None if the key is absent."""
+        value = mapping.get(key, MISSING)
+        if value is MISSING:
+            return None
+        return check(value, child_path(path, key))
+
+    def expect_version(self, value: object, path: str, supported: int) -> int | None:
+        version = self.expect_int(value, path)
+        if version is not None and version != supported:
+            self.add(path, f"unsupported version {version}; expected {supported}")
+            return None
+        return version
+
     def expect_mapping(
         self,
         value: object,

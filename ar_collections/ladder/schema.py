@@ -302,23 +302,23 @@ class _Parser:
         if doc is None:
             return None
 
-        version = self._get(doc, "version", "", self._version)
-        code = self._get(
+        version = self.c.get(doc, "version", "", self._version)
+        code = self.c.get(
             doc,
             "code",
             "",
             lambda v, p: c.expect_string(v, p, pattern=CODE_PATTERN, what=CODE_WHAT),
         )
-        name = self._get(doc, "name", "", lambda v, p: c.expect_string(v, p))
-        applies_to = self._get(doc, "applies_to", "", self._applies_to)
-        minimum_overdue = self._get(
+        name = self.c.get(doc, "name", "", lambda v, p: c.expect_string(v, p))
+        applies_to = self.c.get(doc, "applies_to", "", self._applies_to)
+        minimum_overdue = self.c.get(
             doc, "minimum_overdue", "", lambda v, p: c.expect_number(v, p, minimum=0)
         )
-        min_days = self._get(doc, "min_days_between_steps", "", self._days_count)
-        quiet = self._get(doc, "quiet_weekdays", "", self._quiet_weekdays)
-        grace = self._get(doc, "promise_grace_days", "", self._days_count)
-        steps = self._get(doc, "steps", "", self._steps)
-        broken = self._get(doc, "on_broken_promise", "", self._broken_promise)
+        min_days = self.c.get(doc, "min_days_between_steps", "", self._days_count)
+        quiet = self.c.get(doc, "quiet_weekdays", "", self._quiet_weekdays)
+        grace = self.c.get(doc, "promise_grace_days", "", self._days_count)
+        steps = self.c.get(doc, "steps", "", self._steps)
+        broken = self.c.get(doc, "on_broken_promise", "", self._broken_promise)
         if c.problems:
             return None
         return Ladder(
@@ -334,21 +334,8 @@ class _Parser:
             steps=tuple(steps),
         )
 
-    @staticmethod
-    def _get(mapping: Mapping, key: str, path: str, check):
-        value = mapping.get(key, MISSING)
-        if value is MISSING:
-            return None
-        return check(value, child_path(path, key))
-
     def _version(self, value, path):
-        version = self.c.expect_int(value, path)
-        if version is not None and version != SUPPORTED_VERSION:
-            self.c.add(
-                path, f"unsupported version {version}; expected {SUPPORTED_VERSION}"
-            )
-            return None
-        return version
+        return self.c.expect_version(value, path, SUPPORTED_VERSION)
 
     def _days_count(self, value, path):
         return self.c.expect_int(value, path, minimum=0, maximum=DAYS_LIMIT)
@@ -370,8 +357,8 @@ class _Parser:
                 "for the company's fallback ladder)",
             )
             return None
-        tags = self._get(mapping, "partner_tags", path, self._tags)
-        countries = self._get(mapping, "countries", path, self._countries)
+        tags = self.c.get(mapping, "partner_tags", path, self._tags)
+        countries = self.c.get(mapping, "countries", path, self._countries)
         if tags is None and countries is None:
             return None
         return AppliesTo(tags or frozenset(), countries or frozenset())
@@ -491,7 +478,7 @@ class _Parser:
             if mapping is None:
                 previous = None
                 continue
-            code = self._get(
+            code = self.c.get(
                 mapping,
                 "code",
                 sub,
@@ -509,7 +496,7 @@ class _Parser:
                 else:
                     first_use[code] = sub
             label = f"step {code!r}" if code is not None else f"step {sub}"
-            day = self._get(
+            day = self.c.get(
                 mapping,
                 "day",
                 sub,
@@ -524,8 +511,8 @@ class _Parser:
                     f"{previous[0]} (day {previous[1]})",
                 )
             previous = (label, day) if day is not None else None
-            stage = self._get(mapping, "stage", sub, self._stage)
-            actions = self._get(mapping, "actions", sub, self._actions)
+            stage = self.c.get(mapping, "stage", sub, self._stage)
+            actions = self.c.get(mapping, "actions", sub, self._actions)
             if code is not None and day is not None and actions is not None:
                 steps.append(
                     Step(

@@ -22,7 +22,7 @@ Meaning (DESIGN.md, "The write-off policy format"):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from .checks import MISSING, Checker
@@ -170,10 +170,10 @@ class _Parser:
         )
         if doc is None:
             return None
-        version = self._get(doc, "version", "", self._version)
-        bands = self._get(doc, "bands", "", self._bands)
-        posting = self._get(doc, "posting", "", self._posting)
-        threshold = self._get(
+        version = self.c.get(doc, "version", "", self._version)
+        bands = self.c.get(doc, "bands", "", self._bands)
+        posting = self.c.get(doc, "posting", "", self._posting)
+        threshold = self.c.get(
             doc,
             "postmortem_required_above",
             "",
@@ -192,21 +192,8 @@ class _Parser:
             postmortem_required_above=threshold,
         )
 
-    @staticmethod
-    def _get(mapping: Mapping, key: str, path: str, check):
-        value = mapping.get(key, MISSING)
-        if value is MISSING:
-            return None
-        return check(value, child_path(path, key))
-
     def _version(self, value, path):
-        version = self.c.expect_int(value, path)
-        if version is not None and version != SUPPORTED_VERSION:
-            self.c.add(
-                path, f"unsupported version {version}; expected {SUPPORTED_VERSION}"
-            )
-            return None
-        return version
+        return self.c.expect_version(value, path, SUPPORTED_VERSION)
 
     # Bands -------------------------------------------------------------------------
 
@@ -250,8 +237,8 @@ class _Parser:
                         f"bands must be in increasing order of max: {label} (max "
                         f"{limit:g}) comes after {prev_label} (max {prev_max:g})",
                     )
-            reasons = self._get(mapping, "reasons", sub, self._reasons)
-            approvals = self._get(mapping, "approvals", sub, self._approvals)
+            reasons = self.c.get(mapping, "reasons", sub, self._reasons)
+            approvals = self.c.get(mapping, "approvals", sub, self._approvals)
             if limit is not None:
                 previous = (label, limit, bool(reasons))
             if approvals is not None and (no_limit or limit is not None):
@@ -336,8 +323,8 @@ class _Parser:
         )
         if mapping is None:
             return None
-        credit_note = self._get(mapping, "credit_note", path, self._credit_note)
-        account = self._get(mapping, "bad_debt_account", path, self._account)
+        credit_note = self.c.get(mapping, "credit_note", path, self._credit_note)
+        account = self.c.get(mapping, "bad_debt_account", path, self._account)
         if ("credit_note" in mapping and credit_note is None) or (
             "bad_debt_account" in mapping
             and mapping["bad_debt_account"] is not None
