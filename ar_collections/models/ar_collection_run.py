@@ -675,20 +675,27 @@ class ArCollectionRun(models.AbstractModel):
         streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
             report, {}, res_ids=notices.ids
         )
-        outcomes = {}
-        for customer_action, notice in zip(customer_actions, notices, strict=True):
-            name = _(
-                "Letter %(step)s %(date)s.pdf", step=notice.step_code, date=notice.date
-            )
-            attachment = self.env["ir.attachment"].create(
+        pairs = list(zip(customer_actions, notices, strict=True))
+        attachments = self.env["ir.attachment"].create(
+            [
                 {
-                    "name": name,
+                    "name": _(
+                        "Letter %(step)s %(date)s.pdf",
+                        step=notice.step_code,
+                        date=notice.date,
+                    ),
                     "raw": streams[notice.id]["stream"].getvalue(),
                     "mimetype": "application/pdf",
                     "res_model": "res.partner",
                     "res_id": customer_action.partner.id,
                 }
-            )
+                for customer_action, notice in pairs
+            ]
+        )
+        outcomes = {}
+        for (customer_action, notice), attachment in zip(
+            pairs, attachments, strict=True
+        ):
             notice.attachment_id = attachment
             customer_action.partner.message_post(
                 body=_(
@@ -701,7 +708,7 @@ class ArCollectionRun(models.AbstractModel):
             )
             outcomes[customer_action] = {
                 "state": "done",
-                "result": _("Letter ready to print: %(name)s", name=name),
+                "result": _("Letter ready to print: %(name)s", name=attachment.name),
                 "notice_id": notice.id,
             }
         return outcomes
