@@ -2,7 +2,7 @@
     "name": "AR Collections",
     "summary": "Dunning ladders in YAML, collection stages, credit holds, "
     "agency referral and write-off approval for receivables",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/ar-collections/ar_collections",
     "author": "ar_collections developers",

@@ -518,19 +518,16 @@ class ArAgencyReferral(models.Model):
                 )
 
     def _create_stage_events(self, today):
-        """Move the invoices to the stage ``agency``: one done event per invoice.
-
-        The action index is minus the referral id: no ladder step produces a negative
-        index, and an invoice referred again after a recall gets a new event.
-        """
+        """Move the invoices to the stage ``agency``: one done event per invoice."""
         stage = self.env["ar.collection.stage"]._get_by_code()["agency"]
         vals_list = [
             {
                 "move_id": line.move_id.id,
                 "partner_id": line.move_id.commercial_partner_id.id,
                 "company_id": referral.company_id.id,
+                "origin": "referral",
+                "origin_ref": f"{referral._name},{referral.id}",
                 "step_code": REFERRAL_STEP,
-                "action_index": -referral.id,
                 "action_kind": "refer_to_agency",
                 "stage_id": stage.id,
                 "state": "done",
@@ -1212,8 +1209,9 @@ class ArAgencyReferral(models.Model):
                         "move_id": move.id,
                         "partner_id": move.commercial_partner_id.id,
                         "company_id": referral.company_id.id,
+                        "origin": "referral",
+                        "origin_ref": f"{referral._name},{referral.id}",
                         "step_code": RECALL_STEP,
-                        "action_index": -referral.id,
                         "action_kind": "refer_to_agency",
                         "stage_id": stage.id,
                         "state": "done",

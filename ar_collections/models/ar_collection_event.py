@@ -7,6 +7,12 @@ EVENT_STATES = [
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
+EVENT_ORIGINS = [
+    ("ladder", "Ladder step"),
+    ("referral", "Agency referral"),
+    ("legal", "Legal case"),
+    ("write_off", "Write-off"),
+]
 
 
 def _db_value(value):
@@ -15,10 +21,13 @@ def _db_value(value):
 
 
 class ArCollectionEvent(models.Model):
-    """One row per ladder step action taken, skipped or failed on an invoice.
+    """One row per ladder step action taken, skipped or failed on an invoice, and
+    one per thing a case did to it (referred, sent to legal, written off).
 
-    The audit trail, and what makes runs idempotent: a step is taken at most once per
-    invoice, enforced by a unique index on (invoice, step, action).
+    The audit trail, and what makes runs idempotent: a ladder step is taken at most
+    once per invoice, enforced by a unique index on (invoice, step, action) over the
+    events whose ``origin`` is the ladder. Events of a case say so in ``origin`` and
+    point to it in ``origin_ref``.
     """
 
     _name = "ar.collection.event"
@@ -33,6 +42,19 @@ class ArCollectionEvent(models.Model):
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
+    origin = fields.Selection(
+        EVENT_ORIGINS,
+        required=True,
+        default="ladder",
+        index=True,
+        help="What the event comes from: a ladder step, or a case acting on the "
+        "invoice.",
+    )
+    origin_ref = fields.Reference(
+        selection="_selection_origin_ref",
+        string="Source document",
+        help="The case (referral, legal case, write-off request...) behind the event.",
+    )
     ladder_id = fields.Many2one("ar.dunning.ladder", ondelete="set null", index=True)
     step_code = fields.Char(string="Step", required=True)
     action_index = fields.Integer(default=0)
@@ -61,13 +83,26 @@ class ArCollectionEvent(models.Model):
     def init(self):
         self.env.cr.execute(
             SQL(
+                "DROP INDEX IF EXISTS %s",
+                SQL.identifier("ar_collection_event_step_once"),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS %s"
                 " ON %s (move_id, step_code, action_index)"
-                " WHERE state != 'cancelled'",
-                SQL.identifier("ar_collection_event_step_once"),
+                " WHERE state != 'cancelled' AND origin = 'ladder'",
+                SQL.identifier("ar_collection_event_ladder_step_once"),
                 SQL.identifier(self._table),
             )
         )
+
+    @api.model
+    def _selection_origin_ref(self):
+        return [
+            (name, self.env[name]._description)
+            for name in self.env["ar.collection.case.mixin"]._ar_case_models()
+        ]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -98,9 +133,10 @@ class ArCollectionEvent(models.Model):
         for vals in vals_list:
             if not vals.get("currency_id"):
                 raise ValueError("_create_log_rows needs complete values (currency_id)")
+            vals.setdefault("origin", "ladder")
         self.flush_model()
         columns = [
-            "move_id", "partner_id", "company_id", "ladder_id", "step_code",
+            "move_id", "partner_id", "company_id", "origin", "ladder_id", "step_code",
             "action_index", "action_kind", "stage_id", "state", "date", "result",
             "rule_snapshot", "notice_id", "activity_id", "user_id", "currency_id",
             "amount_residual",
@@ -152,6 +188,7 @@ class ArCollectionEvent(models.Model):
         groups = self._read_group(
             [
                 ("move_id", "in", moves.ids),
+                ("origin", "=", "ladder"),
                 ("state", "in", ("done", "skipped", "failed")),
             ],
             ["move_id", "step_code", "state"],

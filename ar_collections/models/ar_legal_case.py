@@ -207,9 +207,9 @@ class ArLegalCase(models.Model):
                     "move_id": move.id,
                     "partner_id": move.commercial_partner_id.id,
                     "company_id": case.company_id.id,
+                    "origin": "legal",
+                    "origin_ref": f"{case._name},{case.id}",
                     "step_code": LEGAL_STEP,
-                    # minus the case id: never a ladder action index, and unique.
-                    "action_index": -case.id,
                     "action_kind": "legal",
                     "stage_id": stage.id,
                     "state": "done",

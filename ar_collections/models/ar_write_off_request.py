@@ -55,7 +55,6 @@ WORKFLOW_FIELDS = {
 # no ladder step can produce (ladder actions count from 0), so that it never clashes
 # with the unique (invoice, step, action) index of the events.
 WRITE_OFF_STEP = "write_off"
-WRITE_OFF_ACTION_INDEX = -1
 
 
 class ArWriteOffRequest(models.Model):
@@ -906,8 +905,9 @@ class ArWriteOffRequest(models.Model):
                         "move_id": move.id,
                         "partner_id": move.commercial_partner_id.id,
                         "company_id": company.id,
+                        "origin": "write_off",
+                        "origin_ref": f"{request._name},{request.id}",
                         "step_code": WRITE_OFF_STEP,
-                        "action_index": WRITE_OFF_ACTION_INDEX,
                         "action_kind": "write_off",
                         "stage_id": stage.id,
                         "state": "done",
@@ -1188,8 +1188,7 @@ class ArWriteOffRequest(models.Model):
                 .search(
                     [
                         ("move_id", "in", request.move_ids.ids),
-                        ("step_code", "=", WRITE_OFF_STEP),
-                        ("action_index", "=", WRITE_OFF_ACTION_INDEX),
+                        ("origin_ref", "=", f"{request._name},{request.id}"),
                         ("state", "=", "done"),
                     ]
                 )

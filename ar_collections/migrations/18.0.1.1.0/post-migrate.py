@@ -1,0 +1,39 @@
+"""Events of cases get an origin instead of invented step indexes.
+
+Before 18.0.1.1.0, referral, legal-case and write-off events slipped past the unique
+index of ladder steps with a negative ``action_index`` (minus the case id, or -1).
+They now say where they come from (``origin``, ``origin_ref``) and the index covers
+ladder steps only.
+"""
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    for origin, model, steps in (
+        ("referral", "ar.agency.referral", ("agency_referral", "agency_recall")),
+        ("legal", "ar.legal.case", ("legal_case",)),
+    ):
+        cr.execute(
+            """
+            UPDATE ar_collection_event
+               SET origin = %s,
+                   origin_ref = %s || ',' || (-action_index),
+                   action_index = 0
+             WHERE step_code IN %s AND action_index < 0
+            """,
+            (origin, model, steps),
+        )
+    cr.execute(
+        """
+        UPDATE ar_collection_event event
+           SET origin = 'write_off',
+               origin_ref = 'ar.write.off.request,' || (
+                   SELECT max(rel.request_id)
+                     FROM ar_write_off_request_move_rel rel
+                    WHERE rel.move_id = event.move_id
+               ),
+               action_index = 0
+         WHERE event.step_code = 'write_off' AND event.action_index = -1
+        """
+    )
