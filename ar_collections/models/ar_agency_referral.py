@@ -520,13 +520,13 @@ class ArAgencyReferral(models.Model):
     def _create_stage_events(self, today):
         """Move the invoices to the stage ``agency``: one done event per invoice."""
         stage = self.env["ar.collection.stage"]._get_by_code()["agency"]
+        Event = self.env["ar.collection.event"].sudo()
         vals_list = [
             {
                 "move_id": line.move_id.id,
                 "partner_id": line.move_id.commercial_partner_id.id,
                 "company_id": referral.company_id.id,
-                "origin": "referral",
-                "origin_ref": f"{referral._name},{referral.id}",
+                **Event._origin_values("referral", referral),
                 "step_code": REFERRAL_STEP,
                 "action_kind": "refer_to_agency",
                 "stage_id": stage.id,
@@ -543,7 +543,7 @@ class ArAgencyReferral(models.Model):
             for line in referral.line_ids
         ]
         # Events are the collections audit trail, written by the system only.
-        self.env["ar.collection.event"].sudo().create(vals_list)
+        Event.create(vals_list)
 
     def _send_case_file(self):
         """Build the case file and e-mail it to the agency (logged in the chatter)."""
@@ -1189,6 +1189,7 @@ class ArAgencyReferral(models.Model):
         """Back to the stage the invoice had before the referral."""
         stages = self.env["ar.collection.stage"]._get_by_code()
         leaving = {stages["agency"].id, stages["legal"].id}
+        Event = self.env["ar.collection.event"].sudo()
         vals_list = []
         for referral in self:
             for move in referral.move_ids:
@@ -1209,8 +1210,7 @@ class ArAgencyReferral(models.Model):
                         "move_id": move.id,
                         "partner_id": move.commercial_partner_id.id,
                         "company_id": referral.company_id.id,
-                        "origin": "referral",
-                        "origin_ref": f"{referral._name},{referral.id}",
+                        **Event._origin_values("referral", referral),
                         "step_code": RECALL_STEP,
                         "action_kind": "refer_to_agency",
                         "stage_id": stage.id,

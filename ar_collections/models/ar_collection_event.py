@@ -27,7 +27,7 @@ class ArCollectionEvent(models.Model):
     The audit trail, and what makes runs idempotent: a ladder step is taken at most
     once per invoice, enforced by a unique index on (invoice, step, action) over the
     events whose ``origin`` is the ladder. Events of a case say so in ``origin`` and
-    point to it in ``origin_ref``.
+    point to it in ``origin_model`` / ``origin_res_id``.
     """
 
     _name = "ar.collection.event"
@@ -50,10 +50,13 @@ class ArCollectionEvent(models.Model):
         help="What the event comes from: a ladder step, or a case acting on the "
         "invoice.",
     )
-    origin_ref = fields.Reference(
-        selection="_selection_origin_ref",
-        string="Source document",
-        help="The case (referral, legal case, write-off request...) behind the event.",
+    origin_model = fields.Char(
+        string="Source model",
+        help="Model of the case (referral, legal case, write-off request...) behind "
+        "the event.",
+    )
+    origin_res_id = fields.Many2oneReference(
+        string="Source record", model_field="origin_model", index="btree_not_null"
     )
     ladder_id = fields.Many2one("ar.dunning.ladder", ondelete="set null", index=True)
     step_code = fields.Char(string="Step", required=True)
@@ -98,11 +101,13 @@ class ArCollectionEvent(models.Model):
         )
 
     @api.model
-    def _selection_origin_ref(self):
-        return [
-            (name, self.env[name]._description)
-            for name in self.env["ar.collection.case.mixin"]._ar_case_models()
-        ]
+    def _origin_values(self, origin, record):
+        """The origin fields of an event that ``record`` (a case) writes."""
+        return {
+            "origin": origin,
+            "origin_model": record._name,
+            "origin_res_id": record.id,
+        }
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -201,14 +201,14 @@ class ArLegalCase(models.Model):
 
     def _after_open(self, today):
         stage = self.env["ar.collection.stage"]._get_by_code()["legal"]
-        self.env["ar.collection.event"].sudo().create(
+        Event = self.env["ar.collection.event"].sudo()
+        Event.create(
             [
                 {
                     "move_id": move.id,
                     "partner_id": move.commercial_partner_id.id,
                     "company_id": case.company_id.id,
-                    "origin": "legal",
-                    "origin_ref": f"{case._name},{case.id}",
+                    **Event._origin_values("legal", case),
                     "step_code": LEGAL_STEP,
                     "action_kind": "legal",
                     "stage_id": stage.id,

@@ -865,6 +865,7 @@ class ArWriteOffRequest(models.Model):
         self._check_approvals_complete()
         today = fields.Date.context_today(self)
         stage = self.env["ar.collection.stage"]._get_by_code()["written_off"]
+        Event = self.env["ar.collection.event"].sudo()
         event_vals = []
         for request in self:
             policy = request._get_policy()
@@ -905,8 +906,7 @@ class ArWriteOffRequest(models.Model):
                         "move_id": move.id,
                         "partner_id": move.commercial_partner_id.id,
                         "company_id": company.id,
-                        "origin": "write_off",
-                        "origin_ref": f"{request._name},{request.id}",
+                        **Event._origin_values("write_off", request),
                         "step_code": WRITE_OFF_STEP,
                         "action_kind": "write_off",
                         "stage_id": stage.id,
@@ -1188,7 +1188,8 @@ class ArWriteOffRequest(models.Model):
                 .search(
                     [
                         ("move_id", "in", request.move_ids.ids),
-                        ("origin_ref", "=", f"{request._name},{request.id}"),
+                        ("origin_model", "=", request._name),
+                        ("origin_res_id", "=", request.id),
                         ("state", "=", "done"),
                     ]
                 )

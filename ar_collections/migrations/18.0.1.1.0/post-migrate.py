@@ -2,8 +2,8 @@
 
 Before 18.0.1.1.0, referral, legal-case and write-off events slipped past the unique
 index of ladder steps with a negative ``action_index`` (minus the case id, or -1).
-They now say where they come from (``origin``, ``origin_ref``) and the index covers
-ladder steps only.
+They now say where they come from (``origin``, ``origin_model``,
+``origin_res_id``) and the index covers ladder steps only.
 """
 
 
@@ -18,7 +18,8 @@ def migrate(cr, version):
             """
             UPDATE ar_collection_event
                SET origin = %s,
-                   origin_ref = %s || ',' || (-action_index),
+                   origin_model = %s,
+                   origin_res_id = -action_index,
                    action_index = 0
              WHERE step_code IN %s AND action_index < 0
             """,
@@ -28,7 +29,8 @@ def migrate(cr, version):
         """
         UPDATE ar_collection_event event
            SET origin = 'write_off',
-               origin_ref = 'ar.write.off.request,' || (
+               origin_model = 'ar.write.off.request',
+               origin_res_id = (
                    SELECT max(rel.request_id)
                      FROM ar_write_off_request_move_rel rel
                     WHERE rel.move_id = event.move_id
