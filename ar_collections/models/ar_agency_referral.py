@@ -1,6 +1,7 @@
 import base64
 import csv
 import io
+import math
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -41,10 +42,53 @@ CLOSING_STATUSES = {
     "returned": "returned",
 }
 MANAGER_GROUP = "ar_collections.group_collections_manager"
+USER_GROUP = "ar_collections.group_collections_user"
 REFERRAL_STEP = "agency_referral"
 RECALL_STEP = "agency_recall"
 # Fields fixed once the referral is sent.
-FROZEN_FIELDS = {"partner_id", "agency_id", "move_ids", "company_id", "commission_rate"}
+FROZEN_FIELDS = {
+    "partner_id",
+    "agency_id",
+    "move_ids",
+    "line_ids",
+    "company_id",
+    "commission_rate",
+    "commission_minimum",
+}
+# Fields only the referral's own methods write (send, agency update, recall, close,
+# commission billing, case file), whatever the state: their value on creation.
+SYSTEM_FIELDS = {
+    "state": "draft",
+    "close_reason": False,
+    "recall_reason": False,
+    "date_sent": False,
+    "date_closed": False,
+    "amount_collected_agency": 0.0,
+    "commission_billed": 0.0,
+    "commission_move_ids": [],
+    "attachment_ids": [],
+    "write_off_request_ids": [],
+}
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV
+# injection): such text gets a leading apostrophe.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """``value`` as a CSV cell that no spreadsheet evaluates."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _SafeCsvWriter:
+    """csv.writer whose text cells are made safe with ``csv_safe``."""
+
+    def __init__(self, stream):
+        self._writer = csv.writer(stream)
+
+    def writerow(self, row):
+        return self._writer.writerow([csv_safe(value) for value in row])
 
 
 class ArAgencyReferral(models.Model):
@@ -59,24 +103,16 @@ class ArAgencyReferral(models.Model):
 
     _name = "ar.agency.referral"
     _description = "Agency referral"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.collection.case.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _ar_case_deletable_states = ("draft",)
+    _ar_case_sequence_code = "ar.agency.referral"
+    _ar_pausing_states = PAUSING_STATES
+    _ar_pause_shifts_ladder = False
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
     )
     agency_id = fields.Many2one(
         "res.partner",
@@ -275,28 +311,21 @@ class ArAgencyReferral(models.Model):
 
     # Constraints ---------------------------------------------------------------------
 
-    @api.constrains("move_ids", "partner_id", "state")
-    def _check_moves(self):
+    @api.constrains("move_ids", "state")
+    def _check_referral_moves(self):
+        """A draft refers open invoices only (the mixin checks whose they are)."""
         for referral in self:
             if referral.state != "draft":
                 continue
             wrong = referral.move_ids.filtered(
-                lambda move, r=referral: (
-                    move.move_type != "out_invoice"
-                    or move.state != "posted"
-                    or move.payment_state not in OPEN_PAYMENT_STATES
-                    or move.commercial_partner_id != r.partner_id.commercial_partner_id
-                    or move.company_id != r.company_id
-                )
+                lambda move: move.payment_state not in OPEN_PAYMENT_STATES
             )
             if wrong:
                 raise ValidationError(
                     _(
-                        "%(referral)s: only open posted invoices of %(customer)s in "
-                        "%(company)s can be referred; not: %(moves)s",
+                        "%(referral)s: only open invoices can be referred; not: "
+                        "%(moves)s",
                         referral=referral.name,
-                        customer=referral.partner_id.display_name,
-                        company=referral.company_id.name,
                         moves=", ".join(wrong.mapped("display_name")),
                     )
                 )
@@ -362,17 +391,27 @@ class ArAgencyReferral(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
+            given = [
+                name
+                for name, default in SYSTEM_FIELDS.items()
+                if vals.get(name, default) not in (default, False, None)
+            ]
+            if given:
+                raise UserError(
+                    _(
+                        "A referral starts as a draft; %(fields)s are set by its "
+                        "actions (send, agency update, recall, close), not on "
+                        "creation.",
+                        fields=", ".join(sorted(given)),
+                    )
                 )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("ar.agency.referral")
-                    or "/"
-                )
-            vals.pop("state", None)
+            # Explicit values, so that no default_* context key can set them.
+            vals.update(
+                {
+                    name: list(default) if isinstance(default, list) else default
+                    for name, default in SYSTEM_FIELDS.items()
+                }
+            )
         agencies = self.env["res.partner"].browse(
             [vals["agency_id"] for vals in vals_list if vals.get("agency_id")]
         )
@@ -389,41 +428,45 @@ class ArAgencyReferral(models.Model):
         return referrals
 
     def write(self, vals):
-        frozen = FROZEN_FIELDS & vals.keys()
-        if frozen and not self.env.context.get("ar_referral_transition"):
-            locked = self.filtered(lambda r: r.state != "draft")
-            if locked:
-                raise UserError(
-                    _(
-                        "%(referrals)s: %(fields)s can only change while the referral "
-                        "is a draft.",
-                        referrals=", ".join(locked.mapped("name")),
-                        fields=", ".join(sorted(frozen)),
-                    )
-                )
-        if "state" in vals and not self.env.context.get("ar_referral_transition"):
-            raise UserError(
-                _(
-                    "A referral changes state only through its actions (send, "
-                    "recall...)."
-                )
-            )
+        if not self._ar_is_unlocked():
+            self._check_writable(vals)
         result = super().write(vals)
         if "move_ids" in vals:
             self._sync_lines()
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        kept = self.filtered(lambda r: r.state != "draft")
-        if kept:
+    def _check_writable(self, vals):
+        """write() from outside the referral's own methods: never its state or the
+        other fields its actions keep, and no frozen field once sent."""
+        guarded = SYSTEM_FIELDS.keys() & vals.keys()
+        if guarded:
             raise UserError(
                 _(
-                    "%(referrals)s was sent to the agency and stays for the audit "
-                    "trail; recall it instead.",
-                    referrals=", ".join(kept.mapped("name")),
+                    "%(fields)s of a referral change only through its actions "
+                    "(send, agency update, recall, close, commission billing).",
+                    fields=", ".join(sorted(guarded)),
                 )
             )
+        frozen = FROZEN_FIELDS & vals.keys()
+        locked = self.filtered(lambda r: r.state != "draft")
+        if frozen and locked:
+            raise UserError(
+                _(
+                    "%(referrals)s: %(fields)s can only change while the referral "
+                    "is a draft.",
+                    referrals=", ".join(locked.mapped("name")),
+                    fields=", ".join(sorted(frozen)),
+                )
+            )
+
+    def _ar_case_undeletable_message(self):
+        return _(
+            "%(referrals)s was sent to the agency and stays for the audit trail; "
+            "recall it instead.",
+            referrals=", ".join(
+                self.filtered(lambda r: r.state != "draft").mapped("name")
+            ),
+        )
 
     def _sync_lines(self):
         """One line per invoice, amount referred = what it owes now (drafts)."""
@@ -448,7 +491,8 @@ class ArAgencyReferral(models.Model):
         Line.create(vals_list)
 
     def _transition(self, vals):
-        return self.with_context(ar_referral_transition=True).write(vals)
+        """Write guarded fields, for the referral's own methods (after their checks)."""
+        return self._ar_write_unlocked(vals)
 
     # Permissions ---------------------------------------------------------------------
 
@@ -456,6 +500,12 @@ class ArAgencyReferral(models.Model):
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 _("Only a collections manager can %(what)s a referral.", what=what)
+            )
+
+    def _check_collections_user(self, what):
+        if not self.env.su and not self.env.user.has_group(USER_GROUP):
+            raise AccessError(
+                _("Only collections users can %(what)s a referral.", what=what)
             )
 
     # Sending -------------------------------------------------------------------------
@@ -486,8 +536,9 @@ class ArAgencyReferral(models.Model):
                 )
         today = fields.Date.context_today(self)
         # The amount referred is what each invoice owes when it leaves.
-        for line in self.line_ids:
-            line.amount_referred = line.move_id.amount_residual_signed
+        with self._ar_unlocked():
+            for line in self.line_ids:
+                line.amount_referred = line.move_id.amount_residual_signed
         self._transition({"state": "sent", "date_sent": today})
         self._check_not_referred_twice()
         self._put_on_hold()
@@ -720,7 +771,7 @@ class ArAgencyReferral(models.Model):
         """Two CSV files: the invoices (debtor columns repeated) and the history."""
         debtor = data["debtor"]
         invoices = io.StringIO()
-        writer = csv.writer(invoices)
+        writer = _SafeCsvWriter(invoices)
         writer.writerow(
             [
                 "case_reference",
@@ -765,7 +816,7 @@ class ArAgencyReferral(models.Model):
                 ]
             )
         history = io.StringIO()
-        writer = csv.writer(history)
+        writer = _SafeCsvWriter(history)
         writer.writerow(
             ["case_reference", "date", "type", "what", "invoices", "amount", "detail"]
         )
@@ -799,7 +850,17 @@ class ArAgencyReferral(models.Model):
         import xlsxwriter
 
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Customer text is never a formula, a link or a number: cells are typed by
+        # their Python value, and text is written as text.
+        workbook = xlsxwriter.Workbook(
+            output,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
         bold = workbook.add_format({"bold": True})
         date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
 
@@ -815,8 +876,12 @@ class ArAgencyReferral(models.Model):
                             fields.Datetime.to_datetime(value),
                             date_format,
                         )
+                    elif isinstance(value, bool) or value is None:
+                        worksheet.write_blank(row_index, col, None)
+                    elif isinstance(value, int | float):
+                        worksheet.write_number(row_index, col, value)
                     else:
-                        worksheet.write(row_index, col, value)
+                        worksheet.write_string(row_index, col, str(value))
             worksheet.set_column(0, len(header) - 1, 18)
 
         debtor = data["debtor"]
@@ -944,7 +1009,7 @@ class ArAgencyReferral(models.Model):
                 for name, content, mimetype in vals_list
             ]
         )
-        self.attachment_ids = [Command.link(a.id) for a in attachments]
+        self._transition({"attachment_ids": [Command.link(a.id) for a in attachments]})
         return attachments
 
     def action_generate_case_file(self):
@@ -964,14 +1029,13 @@ class ArAgencyReferral(models.Model):
     ):
         """One status update from the agency (validated by the caller)."""
         self.ensure_one()
+        self._check_collections_user(_("record an agency update on"))
         values = {"date": fields.Date.context_today(self)}
         previous = self.amount_collected_agency
         if amount_collected is not None and float_compare(
             amount_collected, previous, precision_rounding=self.currency_id.rounding
         ):
-            self.with_context(
-                ar_referral_transition=True
-            ).amount_collected_agency = amount_collected
+            self._transition({"amount_collected_agency": amount_collected})
         self.env["ar.agency.referral.update"].create(
             {
                 "referral_id": self.id,
@@ -1018,7 +1082,14 @@ class ArAgencyReferral(models.Model):
                 )
             )
         if amount_collected is not None:
-            if amount_collected < 0:
+            if not math.isfinite(amount_collected):
+                problems.append(
+                    _(
+                        "amount collected '%(amount)s' is not a finite number",
+                        amount=amount_collected,
+                    )
+                )
+            elif amount_collected < 0:
                 problems.append(_("negative amount collected"))
             elif (
                 float_compare(
@@ -1063,7 +1134,8 @@ class ArAgencyReferral(models.Model):
         agency returns the case, and bill the commission (per-referral agencies)."""
         today = fields.Date.context_today(self)
         for referral in self:
-            referral.line_ids._freeze()
+            with referral._ar_unlocked():
+                referral.line_ids._freeze()
             referral._transition(
                 {"state": "closed", "close_reason": reason, "date_closed": today}
             )
@@ -1144,7 +1216,9 @@ class ArAgencyReferral(models.Model):
                 ),
             )
             if requests:
-                referral.write_off_request_ids = [Command.link(r.id) for r in requests]
+                referral._transition(
+                    {"write_off_request_ids": [Command.link(r.id) for r in requests]}
+                )
                 referral.message_post(
                     body=_(
                         "Write-off proposed for the remaining balance: %(requests)s",
@@ -1168,7 +1242,8 @@ class ArAgencyReferral(models.Model):
             )
         today = fields.Date.context_today(self)
         sent = self.filtered(lambda r: r.state in ACTIVE_STATES)
-        sent.line_ids._freeze()
+        with sent._ar_unlocked():
+            sent.line_ids._freeze()
         self._transition(
             {"state": "recalled", "recall_reason": reason.strip(), "date_closed": today}
         )
@@ -1298,7 +1373,7 @@ class ArAgencyReferral(models.Model):
                 )
             )
             for referral in referrals:
-                referral.with_context(ar_referral_transition=True).write(
+                referral._transition(
                     {
                         "commission_billed": referral.commission_billed
                         + referral.commission_to_bill,
@@ -1378,14 +1453,17 @@ class ArAgencyReferral(models.Model):
 
     # Ladder --------------------------------------------------------------------------
 
+    def _ar_pause_span(self, move, today):
+        """Held from sending until a recall (closed cases stay with the agency)."""
+        self.ensure_one()
+        if self.state not in self._ar_pausing_states:
+            return None
+        return (self.date_sent or today, None)
+
     @api.model
     def _paused_by_referral(self, moves, today):
-        """Invoices referred (sent until recalled) are never dunned by the ladder."""
-        referrals = self.sudo().search(
-            [("move_ids", "in", moves.ids), ("state", "in", PAUSING_STATES)]
-        )
-        wanted = set(moves.ids)
-        return {mid: None for mid in referrals.move_ids.ids if mid in wanted}
+        """{move_id: None} for the invoices a referral holds (see ``_ar_pauses``)."""
+        return dict.fromkeys(self._ar_pauses(moves, today))
 
     @api.model
     def _ar_ladder_action(self, customer_actions):
