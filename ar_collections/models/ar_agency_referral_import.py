@@ -1,6 +1,7 @@
 import math
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from .ar_agency_referral import (
@@ -21,25 +22,35 @@ class ArAgencyReferralImport(models.Model):
     def _apply_agency_update(
         self, status, amount_collected=None, note=None, source="manual"
     ):
-        """One status update from the agency (validated by the caller)."""
+        """One status update from the agency, checked here whoever the caller."""
         self.ensure_one()
         self._check_collections_user(_("record an agency update on"))
+        problems = self._validate_agency_update(self, status, amount_collected)
+        if problems:
+            raise UserError(
+                _(
+                    "%(name)s: this agency update cannot be recorded: %(problems)s.",
+                    name=self.name,
+                    problems="; ".join(problems),
+                )
+            )
         values = {"date": fields.Date.context_today(self)}
         previous = self.amount_collected_agency
         if amount_collected is not None and float_compare(
             amount_collected, previous, precision_rounding=self.currency_id.rounding
         ):
             self._transition({"amount_collected_agency": amount_collected})
-        self.env["ar.agency.referral.update"].create(
-            {
-                "referral_id": self.id,
-                "status": status,
-                "amount_collected": self.amount_collected_agency,
-                "note": note or False,
-                "source": source,
-                **values,
-            }
-        )
+        with self._ar_unlocked():
+            self.env["ar.agency.referral.update"].create(
+                {
+                    "referral_id": self.id,
+                    "status": status,
+                    "amount_collected": self.amount_collected_agency,
+                    "note": note or False,
+                    "source": source,
+                    **values,
+                }
+            )
         if status in CLOSING_STATUSES:
             self._close(CLOSING_STATUSES[status], note=note)
         elif status != self.state and self.state in ACTIVE_STATES:

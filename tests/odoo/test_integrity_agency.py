@@ -112,9 +112,19 @@ class TestAgencyIntegrity(CollectionsCase):
                     ).with_context(**context).create(
                         {"referral_id": referral.id, "move_id": other.id}
                     )
+                # Nor forge the agency's timeline, nor skip the update's checks.
+                with self.assertRaises(UserError):
+                    self.env["ar.agency.referral.update"].with_user(
+                        self.collector
+                    ).with_context(**context).create(
+                        {"referral_id": referral.id, "status": "recovered"}
+                    )
+                with self.assertRaises(UserError):
+                    as_collector._apply_agency_update("collecting", 5000.0)
         self.assert_unchanged(referral)
         self.assertEqual(referral.move_ids, move)
         self.assertEqual(referral.line_ids.amount_referred, 1000.0)
+        self.assertFalse(referral.update_ids)
 
     def test_nobody_writes_the_state_directly(self):
         """Not a manager, not sudo(): the state moves only through the actions."""
@@ -184,6 +194,10 @@ class TestAgencyIntegrity(CollectionsCase):
             "move_ids": [Command.set(move.ids)],
             "user_id": self.collector.id,
         }
+        with self.assertRaises(AccessError):
+            self.LegalCase.with_user(self.collector).with_context(**OLD_KEY).create(
+                vals
+            )
         with self.assertRaises(AccessError) as caught:
             self.LegalCase.with_user(self.collector).create(vals)
         self.assertIn(
@@ -210,6 +224,8 @@ class TestAgencyIntegrity(CollectionsCase):
         # A manager too changes the state only through the actions.
         with self.assertRaises(UserError):
             case.with_user(self.manager).write({"state": "won"})
+        with self.assertRaises(UserError):
+            case.sudo().write({"state": "won"})
         self.assertEqual(case.state, "open")
         self.assertEqual(case.move_ids, move)
         case.with_user(self.manager).action_won()
