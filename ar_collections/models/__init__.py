@@ -24,6 +24,11 @@ from . import ar_payment_plan_instalment
 from . import ar_collector_rule
 from . import ar_collection_worklist
 from . import ar_agency_referral
+from . import ar_agency_referral_lifecycle
+from . import ar_agency_case_file
+from . import ar_agency_referral_import
+from . import ar_agency_commission
+from . import ar_agency_ladder_action
 from . import ar_agency_referral_line
 from . import ar_agency_referral_update
 from . import ar_legal_case

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class ArAgencyReferralLine(models.Model):
@@ -46,6 +47,50 @@ class ArAgencyReferralLine(models.Model):
             "An invoice appears once in a referral.",
         ),
     ]
+
+    # Guard ----------------------------------------------------------------------------
+
+    def _check_changeable(self, referrals, vals=None):
+        """Lines change with their draft referral, or through the referral's own
+        methods (sending fixes the amounts, closing and recalling freeze them)."""
+        if referrals._ar_is_unlocked():
+            return
+        if vals and {"frozen", "residual_frozen"} & vals.keys():
+            raise UserError(
+                _("Referral lines are frozen by closing or recalling the referral.")
+            )
+        sent = referrals.filtered(lambda r: r.state != "draft")
+        if sent:
+            raise UserError(
+                _(
+                    "%(referrals)s: the invoices of a referral can only change while "
+                    "it is a draft.",
+                    referrals=", ".join(sent.mapped("name")),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_changeable(
+            self.env["ar.agency.referral"].browse(
+                list({vals.get("referral_id") for vals in vals_list} - {None, False})
+            ),
+            {key: True for vals in vals_list for key in vals},
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        referrals = self.referral_id
+        if "referral_id" in vals:
+            referrals |= self.env["ar.agency.referral"].browse(vals["referral_id"])
+        self._check_changeable(referrals, vals)
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_changeable(self.referral_id)
+        return super().unlink()
+
+    # Amounts --------------------------------------------------------------------------
 
     @api.depends(
         "move_id.amount_residual_signed",

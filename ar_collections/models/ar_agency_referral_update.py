@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .ar_agency_referral import AGENCY_STATUSES
 
@@ -31,3 +32,19 @@ class ArAgencyReferralUpdate(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Recorded by", default=lambda self: self.env.user
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Updates are the referral's timeline: recorded through the referral
+        (``_apply_agency_update``: the update wizard, the import), never alone."""
+        referrals = self.env["ar.agency.referral"].browse(
+            list({vals.get("referral_id") for vals in vals_list} - {None, False})
+        )
+        if not referrals._ar_is_unlocked():
+            raise UserError(
+                _(
+                    "Agency updates are recorded with 'Record agency update' or the "
+                    "import, which apply them to the referral."
+                )
+            )
+        return super().create(vals_list)

@@ -1,5 +1,13 @@
+import contextlib
+import contextvars
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+# (model, id) of the cases whose guarded fields our own code is changing now. A
+# context variable is local to the thread (and task) that sets it and no RPC
+# argument reaches it, unlike a context key, which every caller may pass.
+_UNLOCKED = contextvars.ContextVar("ar_collection_case_unlocked", default=frozenset())
 
 
 class ArCollectionCaseMixin(models.AbstractModel):
@@ -205,3 +213,27 @@ class ArCollectionCaseMixin(models.AbstractModel):
                     user_id=user.id,
                     date_deadline=deadline,
                 )
+
+    # Guarded fields -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _ar_unlocked(self):
+        """Within this block, the case's own methods may change the fields that
+        its write() guards (state, frozen fields), on these records only."""
+        token = _UNLOCKED.set(
+            _UNLOCKED.get() | {(self._name, case_id) for case_id in self.ids}
+        )
+        try:
+            yield
+        finally:
+            _UNLOCKED.reset(token)
+
+    def _ar_is_unlocked(self):
+        """Whether every record is being changed by its own methods now."""
+        unlocked = _UNLOCKED.get()
+        return all((self._name, case_id) in unlocked for case_id in self.ids)
+
+    def _ar_write_unlocked(self, vals):
+        """write() for the case's own methods, after their own checks."""
+        with self._ar_unlocked():
+            return self.write(vals)

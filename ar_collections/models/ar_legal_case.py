@@ -1,5 +1,5 @@
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
 from .account_move import OPEN_PAYMENT_STATES
 
@@ -19,35 +19,32 @@ LEGAL_OUTCOMES = [
 ]
 LEGAL_STEP = "legal_case"
 MANAGER_GROUP = "ar_collections.group_collections_manager"
+# Who and which invoices are with legal: a collections manager decides.
+MANAGER_FIELDS = {"state", "move_ids", "partner_id", "company_id", "referral_id"}
 
 
 class ArLegalCase(models.Model):
     """A debt handed to legal: lawyer letter, small-claims court or lawsuit.
 
     Its invoices move to the stage ``legal`` and are never dunned by the ladder
-    again, whatever the state of the case.
+    again, whatever the state of the case. Opening a case, changing its invoices
+    or customer and closing it are for collections managers; collectors follow it up
+    (references, court, hearings, costs).
     """
 
     _name = "ar.legal.case"
     _description = "Legal case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.collection.case.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _ar_case_deletable_states = ()
+    _ar_case_sequence_code = "ar.legal.case"
+    # Held whatever the state: once with legal, never dunned again.
+    _ar_pausing_states = tuple(dict(LEGAL_STATES))
+    _ar_pause_shifts_ladder = False
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -99,47 +96,48 @@ class ArLegalCase(models.Model):
         for case in self:
             case.amount_residual = sum(case.move_ids.mapped("amount_residual_signed"))
 
-    @api.constrains("move_ids", "partner_id")
-    def _check_moves(self):
-        for case in self:
-            wrong = case.move_ids.filtered(
-                lambda move, c=case: (
-                    move.move_type != "out_invoice"
-                    or move.state != "posted"
-                    or move.commercial_partner_id != c.partner_id.commercial_partner_id
+    # Guards --------------------------------------------------------------------------
+
+    def _check_manager(self, what):
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _(
+                    "Only a collections manager can %(what)s (%(user)s is not one).",
+                    what=what,
+                    user=self.env.user.name,
                 )
             )
-            if wrong:
-                raise ValidationError(
-                    _(
-                        "%(case)s: only posted invoices of %(customer)s; not: "
-                        "%(moves)s",
-                        case=case.name,
-                        customer=case.partner_id.display_name,
-                        moves=", ".join(wrong.mapped("display_name")),
-                    )
-                )
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_manager(_("open a legal case"))
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("ar.legal.case")
-                    or "/"
-                )
+            if vals.get("state", "open") != "open":
+                raise UserError(_("A legal case opens in the state Open."))
+            # Explicit, so that no default_state context key can set it.
+            vals["state"] = "open"
         return super().create(vals_list)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            _("Legal cases stay for the audit trail; close the case instead.")
-        )
+    def write(self, vals):
+        guarded = MANAGER_FIELDS & vals.keys()
+        if guarded:
+            self._check_manager(
+                _(
+                    "change %(fields)s of a legal case",
+                    fields=", ".join(sorted(guarded)),
+                )
+            )
+        if "state" in vals and not self._ar_is_unlocked():
+            raise UserError(
+                _(
+                    "A legal case changes state only through its actions (won, "
+                    "lost, settled, close, reopen)."
+                )
+            )
+        return super().write(vals)
+
+    def _ar_case_undeletable_message(self):
+        return _("Legal cases stay for the audit trail; close the case instead.")
 
     # Opening -------------------------------------------------------------------------
 
@@ -154,10 +152,7 @@ class ArLegalCase(models.Model):
     ):
         """One case per customer for its open ``moves`` not already with legal;
         stage ``legal``, activity for the responsible. :return: the cases."""
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(
-                _("Only a collections manager can send a customer to legal.")
-            )
+        self._check_manager(_("send a customer to legal"))
         today = today or fields.Date.context_today(self)
         moves = moves.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
         moves -= self._moves_in_cases(moves)
@@ -266,8 +261,7 @@ class ArLegalCase(models.Model):
     # State changes -------------------------------------------------------------------
 
     def _set_state(self, state):
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only a collections manager can close a legal case."))
+        self._check_manager(_("close a legal case"))
         not_open = self.filtered(lambda c: c.state != "open")
         if state != "open" and not_open:
             raise UserError(
@@ -276,7 +270,7 @@ class ArLegalCase(models.Model):
                     cases=", ".join(not_open.mapped("name")),
                 )
             )
-        self.write({"state": state})
+        self._ar_write_unlocked({"state": state})
         return True
 
     def action_won(self):
@@ -292,9 +286,8 @@ class ArLegalCase(models.Model):
         return self._set_state("closed")
 
     def action_reopen(self):
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("Only a collections manager can reopen a legal case."))
-        self.write({"state": "open"})
+        self._check_manager(_("reopen a legal case"))
+        self._ar_write_unlocked({"state": "open"})
         return True
 
     def action_request_write_off(self):
@@ -334,11 +327,8 @@ class ArLegalCase(models.Model):
 
     @api.model
     def _paused_by_legal_case(self, moves, today):
-        """Invoices with legal are never dunned by the ladder, whatever the case's
-        state."""
-        cases = self.sudo().search([("move_ids", "in", moves.ids)])
-        wanted = set(moves.ids)
-        return {mid: None for mid in cases.move_ids.ids if mid in wanted}
+        """{move_id: None} for the invoices with legal (see ``_ar_pauses``)."""
+        return dict.fromkeys(self._ar_pauses(moves, today))
 
     @api.model
     def _ar_ladder_action(self, customer_actions):

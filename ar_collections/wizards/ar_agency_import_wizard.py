@@ -2,11 +2,15 @@ import base64
 import binascii
 import csv
 import io
+import math
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 REQUIRED_COLUMNS = ("case_reference", "status", "amount_collected")
+# An agency's update file is a few hundred rows: refuse anything much larger.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 10000
 
 
 class ArAgencyImportWizard(models.TransientModel):
@@ -15,7 +19,8 @@ class ArAgencyImportWizard(models.TransientModel):
     Columns: ``case_reference`` (ours or the agency's), ``status``,
     ``amount_collected`` (total collected so far, empty: unchanged) and an optional
     ``note``. Every row is checked first; one bad row and nothing is changed, the
-    error lists every bad row with its line number and what is wrong.
+    error lists every bad row with its line number and what is wrong. At most 2 MB
+    and 10,000 rows per file.
     """
 
     _name = "ar.agency.import.wizard"
@@ -25,6 +30,16 @@ class ArAgencyImportWizard(models.TransientModel):
     filename = fields.Char()
 
     def _read_rows(self):
+        # Checked before decoding: base64 takes 4 characters for 3 bytes.
+        if len(self.file or b"") * 3 // 4 > MAX_FILE_BYTES + 3:
+            raise UserError(
+                _(
+                    "The file is %(size)s MB; at most %(limit)s MB can be imported at "
+                    "once. Nothing was imported: split the file.",
+                    size=round(len(self.file) * 3 / 4 / 1024 / 1024, 1),
+                    limit=MAX_FILE_BYTES // (1024 * 1024),
+                )
+            )
         try:
             text = base64.b64decode(self.file).decode("utf-8-sig")
         except (binascii.Error, UnicodeDecodeError) as error:
@@ -48,10 +63,27 @@ class ArAgencyImportWizard(models.TransientModel):
             )
         reader.fieldnames = header
         # Line 1 is the header: data rows start at line 2.
-        return [
-            (line, {k: (v or "").strip() for k, v in row.items() if k})
-            for line, row in enumerate(reader, start=2)
-        ]
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            if len(rows) >= MAX_ROWS:
+                raise UserError(
+                    _(
+                        "The file has more than %(limit)s rows; nothing was "
+                        "imported: split the file.",
+                        limit=MAX_ROWS,
+                    )
+                )
+            rows.append(
+                (
+                    line,
+                    {
+                        k: (v if isinstance(v, str) else "").strip()
+                        for k, v in row.items()
+                        if k
+                    },
+                )
+            )
+        return rows
 
     def _parse_rows(self, rows):
         """[(line, referral, status, amount, note)] and the problems found."""
@@ -76,6 +108,15 @@ class ArAgencyImportWizard(models.TransientModel):
                             value=row["amount_collected"],
                         )
                     )
+                else:
+                    if not math.isfinite(amount):
+                        row_problems.append(
+                            _(
+                                "amount '%(value)s' is not a finite number",
+                                value=row["amount_collected"],
+                            )
+                        )
+                        amount = None
             if not reference:
                 row_problems.append(_("no case reference"))
             else:
