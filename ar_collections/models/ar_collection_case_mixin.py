@@ -1,6 +1,24 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+WORKFLOW_CONTEXT_KEY = "ar_case_workflow"
+
+
+class _Workflow:
+    """Context value that lets a case's own workflow methods write its workflow
+    and frozen fields (see ``_ar_workflow_write``). It is a Python object, so
+    nothing from outside the server (RPC, import, a context key) can be one, and it
+    names the records it was made for."""
+
+    __slots__ = ("ids", "model")
+
+    def __init__(self, records):
+        self.model = records._name
+        self.ids = frozenset(records.ids)
+
+    def covers(self, records):
+        return records._name == self.model and self.ids.issuperset(records.ids)
+
 
 class ArCollectionCaseMixin(models.AbstractModel):
     """What every collection case shares: one customer, one company, some of the
@@ -19,6 +37,11 @@ class ArCollectionCaseMixin(models.AbstractModel):
     - ``_ar_pause_shifts_ladder``: once the pause is over, the ladder's timing is
       pushed back by the days spent paused (promises, disputes, plans), so that the
       customer gets no burst of catch-up messages.
+    - ``_ar_case_workflow_fields``: set by the case's own methods only (state and
+      what goes with it): ``create`` and ``write`` refuse them for every caller,
+      superuser included, whatever the context.
+    - ``_ar_case_frozen_fields``: editable only while the case is in one of
+      ``_ar_case_editable_states`` (empty: never after creation).
 
     The run asks every model that inherits this mixin for its pauses
     (``_ar_pauses``): a new case type holds the ladder by inheriting it, with no
@@ -34,6 +57,9 @@ class ArCollectionCaseMixin(models.AbstractModel):
     _ar_case_posted_only = True
     _ar_pausing_states = ()
     _ar_pause_shifts_ladder = False
+    _ar_case_workflow_fields = frozenset()
+    _ar_case_frozen_fields = frozenset()
+    _ar_case_editable_states = ()
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -93,6 +119,7 @@ class ArCollectionCaseMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._ar_check_workflow_fields(vals, creating=True)
             self._ar_case_defaults(vals)
             if self._ar_case_sequence_code and vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(
@@ -205,3 +232,62 @@ class ArCollectionCaseMixin(models.AbstractModel):
                     user_id=user.id,
                     date_deadline=deadline,
                 )
+
+    # Workflow fields ------------------------------------------------------------------
+
+    def write(self, vals):
+        self._ar_check_workflow_fields(vals)
+        frozen = self._ar_case_frozen_fields & vals.keys()
+        if frozen and not self._ar_in_workflow():
+            locked = self.filtered(
+                lambda case: case.state not in case._ar_case_editable_states
+            )
+            if locked:
+                raise UserError(
+                    _(
+                        "%(cases)s can no longer be changed (%(fields)s): %(why)s",
+                        cases=", ".join(locked.mapped("display_name")),
+                        fields=self._ar_field_labels(frozen),
+                        why=self._ar_case_frozen_message(),
+                    )
+                )
+        return super().write(vals)
+
+    def _ar_case_frozen_message(self):
+        return _("it is part of the customer's history.")
+
+    def _ar_in_workflow(self):
+        token = self.env.context.get(WORKFLOW_CONTEXT_KEY)
+        return isinstance(token, _Workflow) and token.covers(self)
+
+    def _ar_field_labels(self, names):
+        return ", ".join(sorted(self._fields[name].string for name in names))
+
+    def _ar_check_workflow_fields(self, vals, creating=False):
+        """Refuse the workflow fields in ``vals`` (on creation: unless they hold
+        their default, which forms send)."""
+        forced = self._ar_case_workflow_fields & vals.keys()
+        if not forced or (not creating and self._ar_in_workflow()):
+            return
+        if creating:
+            defaults = self.default_get(list(forced))
+            forced = {
+                name
+                for name in forced
+                if vals[name] and vals[name] != defaults.get(name)
+            }
+            if not forced:
+                return
+        raise UserError(
+            _(
+                "%(case)s: these fields are set by its workflow (its buttons and the "
+                "daily checks), not by hand: %(fields)s.",
+                case=self._description,
+                fields=self._ar_field_labels(forced),
+            )
+        )
+
+    def _ar_workflow_write(self, vals):
+        """Write workflow or frozen fields: for the case's own methods only, after
+        they checked who may do what."""
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: _Workflow(self)}).write(vals)
