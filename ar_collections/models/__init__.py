@@ -23,6 +23,7 @@ from . import ar_payment_plan
 from . import ar_payment_plan_instalment
 from . import ar_collector_rule
 from . import ar_collection_worklist
+from . import ar_collection_daily_check
 from . import ar_agency_referral
 from . import ar_agency_referral_lifecycle
 from . import ar_agency_case_file

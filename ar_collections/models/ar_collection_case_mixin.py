@@ -27,6 +27,11 @@ class ArCollectionCaseMixin(models.AbstractModel):
     - ``_ar_pause_shifts_ladder``: once the pause is over, the ladder's timing is
       pushed back by the days spent paused (promises, disputes, plans), so that the
       customer gets no burst of catch-up messages.
+    - ``_ar_case_workflow_fields``: set by the case's own methods only (state and
+      what goes with it): ``create`` and ``write`` refuse them for every caller,
+      superuser included, whatever the context.
+    - ``_ar_case_frozen_fields``: editable only while the case is in one of
+      ``_ar_case_editable_states`` (empty: never after creation).
 
     The run asks every model that inherits this mixin for its pauses
     (``_ar_pauses``): a new case type holds the ladder by inheriting it, with no
@@ -42,6 +47,9 @@ class ArCollectionCaseMixin(models.AbstractModel):
     _ar_case_posted_only = True
     _ar_pausing_states = ()
     _ar_pause_shifts_ladder = False
+    _ar_case_workflow_fields = frozenset()
+    _ar_case_frozen_fields = frozenset()
+    _ar_case_editable_states = ()
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -101,6 +109,7 @@ class ArCollectionCaseMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._ar_check_workflow_fields(vals, creating=True)
             self._ar_case_defaults(vals)
             if self._ar_case_sequence_code and vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(
@@ -237,3 +246,53 @@ class ArCollectionCaseMixin(models.AbstractModel):
         """write() for the case's own methods, after their own checks."""
         with self._ar_unlocked():
             return self.write(vals)
+
+    # Workflow fields ------------------------------------------------------------------
+
+    def write(self, vals):
+        self._ar_check_workflow_fields(vals)
+        frozen = self._ar_case_frozen_fields & vals.keys()
+        if frozen and not self._ar_is_unlocked():
+            locked = self.filtered(
+                lambda case: case.state not in case._ar_case_editable_states
+            )
+            if locked:
+                raise UserError(
+                    _(
+                        "%(cases)s can no longer be changed (%(fields)s): %(why)s",
+                        cases=", ".join(locked.mapped("display_name")),
+                        fields=self._ar_field_labels(frozen),
+                        why=self._ar_case_frozen_message(),
+                    )
+                )
+        return super().write(vals)
+
+    def _ar_case_frozen_message(self):
+        return _("it is part of the customer's history.")
+
+    def _ar_field_labels(self, names):
+        return ", ".join(sorted(self._fields[name].string for name in names))
+
+    def _ar_check_workflow_fields(self, vals, creating=False):
+        """Refuse the workflow fields in ``vals`` (on creation: unless they hold
+        their default, which forms send)."""
+        forced = self._ar_case_workflow_fields & vals.keys()
+        if not forced or (not creating and self._ar_is_unlocked()):
+            return
+        if creating:
+            defaults = self.default_get(list(forced))
+            forced = {
+                name
+                for name in forced
+                if vals[name] and vals[name] != defaults.get(name)
+            }
+            if not forced:
+                return
+        raise UserError(
+            _(
+                "%(case)s: these fields are set by its workflow (its buttons and the "
+                "daily checks), not by hand: %(fields)s.",
+                case=self._description,
+                fields=self._ar_field_labels(forced),
+            )
+        )

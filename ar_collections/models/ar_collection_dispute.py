@@ -1,8 +1,7 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 DISPUTE_STATES = [("open", "Open"), ("resolved", "Resolved")]
 DISPUTE_REASONS = [
@@ -20,6 +19,7 @@ DISPUTE_OUTCOMES = [
     ("customer_right", "Customer right"),
     ("customer_wrong", "Customer wrong"),
 ]
+MANAGER_GROUP = "ar_collections.group_collections_manager"
 WRITE_OFF_REASONS = [
     ("dispute_settlement", "Dispute settlement"),
     ("allowed_deduction", "Allowed deduction"),
@@ -34,25 +34,26 @@ class ArCollectionDispute(models.Model):
     date; resolving it records the outcome: customer right (a write-off request
     for a credit note, "dispute settlement" or "allowed deduction") or customer
     wrong (the ladder resumes where it was).
+
+    Its invoices and opening day never change once it is open, and it is resolved
+    (never reopened) through ``action_resolve`` only: a reopened or widened dispute
+    would hold the ladder again without anyone deciding it. Only a collections
+    manager records a dispute opened before today.
     """
 
     _name = "ar.collection.dispute"
     _description = "Invoice dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.collection.case.mixin"]
     _order = "state, date_due, id desc"
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
+    _ar_case_deletable_states = ("open",)
+    _ar_pausing_states = ("open",)
+    _ar_pause_shifts_ladder = True
+    _ar_case_workflow_fields = frozenset({"state", "outcome", "date_resolved"})
+    _ar_case_frozen_fields = frozenset(
+        {"partner_id", "company_id", "move_ids", "date_open"}
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+
     move_ids = fields.Many2many(
         "account.move",
         "ar_collection_dispute_move_rel",
@@ -131,34 +132,20 @@ class ArCollectionDispute(models.Model):
         for dispute in self:
             dispute.product_ids = dispute.move_ids.invoice_line_ids.product_id
 
-    @api.constrains("move_ids", "partner_id")
-    def _check_moves(self):
-        for dispute in self:
-            wrong = dispute.move_ids.filtered(
-                lambda m, d=dispute: (
-                    m.commercial_partner_id != d.partner_id.commercial_partner_id
-                    or m.move_type != "out_invoice"
-                    or m.company_id != d.company_id
-                )
-            )
-            if wrong:
-                raise ValidationError(
-                    _(
-                        "A dispute of %(partner)s can only be on its own customer "
-                        "invoices "
-                        "of %(company)s; not: %(moves)s",
-                        partner=dispute.partner_id.display_name,
-                        company=dispute.company_id.name,
-                        moves=", ".join(wrong.mapped("display_name")),
-                    )
-                )
-
     @api.model_create_multi
     def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        may_backdate = self.env.su or self.env.user.has_group(MANAGER_GROUP)
         for vals in vals_list:
-            if vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["partner_id"] = partner.commercial_partner_id.id
+            opened = fields.Date.to_date(vals.get("date_open")) or today
+            if opened < today and not may_backdate:
+                raise UserError(
+                    _(
+                        "Only a collections manager can record a dispute opened "
+                        "before today (opened on %(date)s).",
+                        date=opened,
+                    )
+                )
         disputes = super().create(vals_list)
         for dispute in disputes.filtered(lambda d: not d.amount_disputed):
             dispute.amount_disputed = sum(
@@ -178,21 +165,14 @@ class ArCollectionDispute(models.Model):
                 date_deadline=dispute.date_due or dispute.date_open,
             )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_open(self):
-        if any(dispute.state == "resolved" for dispute in self):
-            raise UserError(
-                _(
-                    "A resolved dispute is part of the customer's history and "
-                    "cannot be deleted."
-                )
-            )
+    def _ar_case_undeletable_message(self):
+        return _(
+            "A resolved dispute is part of the customer's history and cannot be "
+            "deleted."
+        )
 
-    def unlink(self):
-        moves = self.move_ids
-        result = super().unlink()
-        moves._ar_reset_collection_schedule()
-        return result
+    def _ar_case_frozen_message(self):
+        return _("open a new dispute for other invoices.")
 
     # Resolution ----------------------------------------------------------------------
 
@@ -208,14 +188,22 @@ class ArCollectionDispute(models.Model):
         if any(dispute.state != "open" for dispute in self):
             raise UserError(_("Only open disputes can be resolved."))
         self.check_access("write")
-        today = today or fields.Date.context_today(self)
+        real_today = fields.Date.context_today(self)
+        today = fields.Date.to_date(today) or real_today
+        if today > real_today:
+            raise UserError(
+                _(
+                    "A dispute cannot be resolved on a future day (%(date)s).",
+                    date=today,
+                )
+            )
         values = {"state": "resolved", "outcome": outcome, "date_resolved": today}
         if note:
             values["resolution_note"] = note
         requests = (
             self._create_write_off_requests() if outcome == "customer_right" else None
         )
-        self.write(values)
+        self._ar_write_unlocked(values)
         self.activity_unlink(["mail.mail_activity_data_todo"])
         self.move_ids._ar_reset_collection_schedule()
         if requests:
@@ -249,27 +237,11 @@ class ArCollectionDispute(models.Model):
     def action_resolve_customer_wrong(self):
         return self.action_resolve("customer_wrong")
 
-    # Ladder pause and shift ----------------------------------------------------------
+    # Ladder pause ---------------------------------------------------------------------
 
-    @api.model
-    def _paused_by_dispute(self, moves, today):
-        """Open disputes pause their invoices until they are resolved."""
-        disputes = self.search([("state", "=", "open"), ("move_ids", "in", moves.ids)])
-        wanted = set(moves.ids)
-        return {move_id: None for move_id in disputes.move_ids.ids if move_id in wanted}
-
-    @api.model
-    def _pause_intervals(self, moves, today):
-        """{move_id: [(first paused day, last paused day)]} of every dispute."""
-        disputes = self.search([("move_ids", "in", moves.ids)])
-        wanted = set(moves.ids)
-        intervals = defaultdict(list)
-        for dispute in disputes:
-            if dispute.date_resolved:
-                last = dispute.date_resolved - timedelta(days=1)
-            else:
-                last = today
-            for move_id in dispute.move_ids.ids:
-                if move_id in wanted:
-                    intervals[move_id].append((dispute.date_open, last))
-        return intervals
+    def _ar_pause_span(self, move, today):
+        """From the day it was opened to the day before it was resolved."""
+        self.ensure_one()
+        if not self.date_resolved:
+            return (self.date_open, None)
+        return (self.date_open, self.date_resolved - timedelta(days=1))

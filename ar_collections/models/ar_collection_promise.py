@@ -4,9 +4,11 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..ladder.pauses import latest_promise_states
 from .account_move import OPEN_PAYMENT_STATES, PAID_PAYMENT_STATES
 
 PROMISE_STATES = [("open", "Open"), ("kept", "Kept"), ("broken", "Broken")]
+MANAGER_GROUP = "ar_collections.group_collections_manager"
 
 
 class ArCollectionPromise(models.Model):
@@ -18,25 +20,28 @@ class ArCollectionPromise(models.Model):
     since it was made covers the amount (or they are all paid), else broken: the
     collector gets a "Broken promise" activity and the ladder resumes, jumping to the
     ladder's ``on_broken_promise`` step when there is one.
+
+    A promise is recorded as the customer made it: its invoices, amount and dates
+    never change afterwards (a new date is a new promise), and its state changes
+    only through the daily check. Only a collections manager records a promise
+    made before today (a backdated promise would push the ladder back).
     """
 
     _name = "ar.collection.promise"
     _description = "Promise to pay"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.collection.case.mixin"]
     _order = "date desc, id desc"
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
+    _ar_case_deletable_states = ("open",)
+    _ar_pausing_states = ("open",)
+    _ar_pause_shifts_ladder = True
+    _ar_case_workflow_fields = frozenset(
+        {"state", "date_closed", "residual_start", "followed_up"}
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+    _ar_case_frozen_fields = frozenset(
+        {"partner_id", "company_id", "move_ids", "amount", "date", "date_start"}
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+
     move_ids = fields.Many2many(
         "account.move",
         "ar_collection_promise_move_rel",
@@ -85,6 +90,7 @@ class ArCollectionPromise(models.Model):
     residual_start = fields.Monetary(
         string="Owed when promised",
         readonly=True,
+        copy=False,
         currency_field="currency_id",
         help="What the promised invoices still owed when the promise was made.",
     )
@@ -136,28 +142,9 @@ class ArCollectionPromise(models.Model):
         for promise in self:
             promise.kept_rate = 100.0 if promise.state == "kept" else 0.0
 
-    @api.constrains("move_ids", "partner_id", "date", "date_start")
-    def _check_moves(self):
+    @api.constrains("date", "date_start")
+    def _check_dates(self):
         for promise in self:
-            wrong = promise.move_ids.filtered(
-                lambda m, p=promise: (
-                    m.commercial_partner_id != p.partner_id.commercial_partner_id
-                    or m.move_type != "out_invoice"
-                    or m.state != "posted"
-                    or m.company_id != p.company_id
-                )
-            )
-            if wrong:
-                raise ValidationError(
-                    _(
-                        "A promise of %(partner)s can only cover its own posted "
-                        "customer "
-                        "invoices of %(company)s; not: %(moves)s",
-                        partner=promise.partner_id.display_name,
-                        company=promise.company_id.name,
-                        moves=", ".join(wrong.mapped("display_name")),
-                    )
-                )
             if (
                 promise.date
                 and promise.date_start
@@ -173,14 +160,22 @@ class ArCollectionPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        may_backdate = self.env.su or self.env.user.has_group(MANAGER_GROUP)
         for vals in vals_list:
-            if vals.get("partner_id"):
+            self._ar_case_defaults(vals)
+            start = fields.Date.to_date(vals.get("date_start")) or today
+            if start < today and not may_backdate:
+                raise UserError(
+                    _(
+                        "Only a collections manager can record a promise made "
+                        "before today (made on %(date)s).",
+                        date=start,
+                    )
+                )
+            if vals.get("partner_id") and not vals.get("collector_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["partner_id"] = partner.commercial_partner_id.id
-                if not vals.get("collector_id"):
-                    vals["collector_id"] = (
-                        partner.commercial_partner_id.collector_id or self.env.user
-                    ).id
+                vals["collector_id"] = (partner.collector_id or self.env.user).id
         promises = super().create(vals_list)
         for promise in promises:
             open_moves = promise.move_ids.filtered(
@@ -194,44 +189,40 @@ class ArCollectionPromise(models.Model):
                         partner=promise.partner_id.display_name,
                     )
                 )
-            if not promise.residual_start:
-                promise.residual_start = sum(
-                    promise.move_ids.mapped("amount_residual_signed")
-                )
+            promise._ar_write_unlocked(
+                {
+                    "residual_start": sum(
+                        promise.move_ids.mapped("amount_residual_signed")
+                    )
+                }
+            )
         return promises
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_open(self):
-        if any(promise.state != "open" for promise in self):
-            raise UserError(
-                _(
-                    "A kept or broken promise is part of the customer's history "
-                    "and cannot be deleted."
-                )
-            )
+    def _ar_case_undeletable_message(self):
+        return _(
+            "A kept or broken promise is part of the customer's history and cannot "
+            "be deleted."
+        )
 
-    def unlink(self):
-        moves = self.move_ids
-        result = super().unlink()
-        moves._ar_reset_collection_schedule()
-        return result
+    def _ar_case_frozen_message(self):
+        return _(
+            "a promise stays as the customer made it; record a new promise instead."
+        )
 
     # Kept or broken ------------------------------------------------------------------
 
     @api.model
     def _grace_days_by_move(self, moves):
-        """{move_id: promise_grace_days of the invoice's ladder (else the default)}."""
-        parsed_cache = {}
-        grace = {}
-        for move in moves:
-            ladder = move.collection_ladder_id or move.company_id.ar_default_ladder_id
-            if not ladder:
-                grace[move.id] = 0
-                continue
-            if ladder.id not in parsed_cache:
-                parsed_cache[ladder.id] = ladder._get_parsed().promise_grace_days
-            grace[move.id] = parsed_cache[ladder.id]
-        return grace
+        """{move_id: promise_grace_days of the ladder that applies to the invoice}."""
+        ladders = self.env["ar.dunning.ladder"]._ar_ladders_for_moves(moves)
+        return {
+            move.id: (
+                ladders[move.id]._get_parsed().promise_grace_days
+                if ladders.get(move.id)
+                else 0
+            )
+            for move in moves
+        }
 
     def _deadline(self, grace):
         """Last day the promise holds the ladder: its date plus the longest grace."""
@@ -260,9 +251,9 @@ class ArCollectionPromise(models.Model):
         kept = promises.filtered(lambda p: p._is_covered())
         broken = (promises - kept).filtered(lambda p: p._deadline(grace) < today)
         if kept:
-            kept.write({"state": "kept", "date_closed": today})
+            kept._ar_write_unlocked({"state": "kept", "date_closed": today})
         if broken:
-            broken.write({"state": "broken", "date_closed": today})
+            broken._ar_write_unlocked({"state": "broken", "date_closed": today})
             broken._notify_broken()
         (kept | broken).move_ids._ar_reset_collection_schedule()
         return kept, broken
@@ -307,37 +298,20 @@ class ArCollectionPromise(models.Model):
             ]
         )
         if broken:
-            broken.write({"followed_up": True})
+            broken._ar_write_unlocked({"followed_up": True})
 
-    # Ladder pause, shift and jump ----------------------------------------------------
+    # Ladder pause ---------------------------------------------------------------------
 
     @api.model
-    def _paused_by_promise(self, moves, today):
-        """Open promises pause their invoices until the promise date plus grace."""
-        promises = self.search([("state", "=", "open"), ("move_ids", "in", moves.ids)])
+    def _ar_pauses(self, moves, today):
+        """A promise holds its invoices from the day it was made to its date plus
+        the ladder's grace days, or to the day before it was found kept or broken."""
+        promises = self.sudo().search([("move_ids", "in", moves.ids)])
         if not promises:
             return {}
         grace = self._grace_days_by_move(promises.move_ids)
         wanted = set(moves.ids)
-        paused = {}
-        for promise in promises:
-            for move_id in promise.move_ids.ids:
-                if move_id not in wanted:
-                    continue
-                until = promise.date + timedelta(days=grace.get(move_id, 0))
-                if move_id not in paused or until > paused[move_id]:
-                    paused[move_id] = until
-        return paused
-
-    @api.model
-    def _pause_intervals(self, moves, today):
-        """{move_id: [(first paused day, last paused day)]} of every promise."""
-        promises = self.search([("move_ids", "in", moves.ids)])
-        if not promises:
-            return {}
-        grace = self._grace_days_by_move(promises.move_ids)
-        wanted = set(moves.ids)
-        intervals = defaultdict(list)
+        pauses = defaultdict(list)
         for promise in promises:
             for move_id in promise.move_ids.ids:
                 if move_id not in wanted:
@@ -345,38 +319,20 @@ class ArCollectionPromise(models.Model):
                 last = promise.date + timedelta(days=grace.get(move_id, 0))
                 if promise.date_closed:
                     last = min(last, promise.date_closed - timedelta(days=1))
-                intervals[move_id].append((promise.date_start, last))
-        return intervals
+                pauses[move_id].append((promise.date_start, last))
+        return dict(pauses)
 
     @api.model
-    def _jumps(self, moves, today):
-        """{move_id: step code} for invoices whose latest promise was broken, on a
-        ladder with ``on_broken_promise``, until that step has been handled."""
-        promises = self.search(
-            [("move_ids", "in", moves.ids)], order="date_start desc, id desc"
+    def _ar_latest_states(self, moves):
+        """{move_id: state of the latest promise made on the invoice}."""
+        promises = self.sudo().search([("move_ids", "in", moves.ids)])
+        wanted = set(moves.ids)
+        return latest_promise_states(
+            (move_id, promise.date_start, promise.id, promise.state)
+            for promise in promises
+            for move_id in promise.move_ids.ids
+            if move_id in wanted
         )
-        latest = {}
-        for promise in promises:
-            for move_id in promise.move_ids.ids:
-                latest.setdefault(move_id, promise)
-        broken_moves = moves.filtered(
-            lambda m: m.id in latest and latest[m.id].state == "broken"
-        )
-        if not broken_moves:
-            return {}
-        history = self.env["ar.collection.event"]._step_history(broken_moves)
-        parsed_cache = {}
-        jumps = {}
-        for move in broken_moves:
-            ladder = move.collection_ladder_id or move.company_id.ar_default_ladder_id
-            if not ladder:
-                continue
-            if ladder.id not in parsed_cache:
-                parsed_cache[ladder.id] = ladder._get_parsed().on_broken_promise
-            step = parsed_cache[ladder.id]
-            if step and step not in history[move.id][0]:
-                jumps[move.id] = step
-        return jumps
 
     # Rates ---------------------------------------------------------------------------
 

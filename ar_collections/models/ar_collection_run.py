@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, formatLang, split_every
 
 from ..ladder import LADDER_END, InvoiceFacts, decide, dump_step
+from ..ladder.pauses import Pause, broken_promise_jump, held_until, shift_days
 
 _logger = logging.getLogger(__name__)
 
@@ -247,7 +248,7 @@ class ArCollectionRun(models.AbstractModel):
         """Housekeeping that must see today's state before any step is decided."""
         self.env["ar.credit.hold"]._release_paid(companies=company, today=today)
         # broken promises, breached plans, collector assignment rules
-        self.env["ar.collection.worklist"]._before_run(company, today)
+        self.env["ar.collection.daily.check"]._before_run(company, today)
 
     @api.model
     def _action_handlers(self):
@@ -266,64 +267,96 @@ class ArCollectionRun(models.AbstractModel):
         }
 
     @api.model
-    def _pause_sources(self):
-        """Methods (moves, today) -> {move_id: last paused day or None (open-ended)}.
-
-        Each cause of a pause (exclusion, dispute, promise, plan, referral...) is one.
-        """
-        return [
-            self._paused_by_exclusion,
-            self.env["ar.collection.promise"]._paused_by_promise,
-            self.env["ar.collection.dispute"]._paused_by_dispute,
-            self.env["ar.payment.plan"]._paused_by_plan,
-            self.env["ar.agency.referral"]._paused_by_referral,
-            self.env["ar.legal.case"]._paused_by_legal_case,
-        ]
+    def _pauses_by_move(self, moves, today):
+        """{move_id: [Pause]}: what holds each invoice's ladder, from every case
+        model (``ar.collection.case.mixin``) and the exclusions; a few queries per
+        model for the whole batch."""
+        pauses = defaultdict(list)
+        for name in self.env["ar.collection.case.mixin"]._ar_case_models():
+            cases = self.env[name]
+            shifts = cases._ar_pause_shifts_ladder
+            for move_id, spans in cases._ar_pauses(moves, today).items():
+                pauses[move_id].extend(
+                    Pause(first, last, shifts) for first, last in spans
+                )
+        for move_id, found in self._paused_by_exclusion(moves, today).items():
+            pauses[move_id].extend(found)
+        return pauses
 
     @api.model
     def _get_paused(self, moves, today):
-        """{move_id: last paused day, or None when paused until something changes}."""
+        """{move_id: last paused day, or None when paused until something changes}
+        for the invoices held today (see ``ladder.pauses.held_until``)."""
         paused = {}
-        for source in self._pause_sources():
-            for move_id, until in source(moves, today).items():
-                self._merge_pause(paused, move_id, until)
+        for move_id, pauses in self._pauses_by_move(moves, today).items():
+            held, until = held_until(pauses, today)
+            if held:
+                paused[move_id] = until
         return paused
 
     @api.model
     def _paused_by_exclusion(self, moves, today):
-        paused = {}
+        """{move_id: [Pause]}: the invoice or its customer is excluded from the
+        ladder (until a day, or for good)."""
+        paused = defaultdict(list)
         for move in moves:
             for holder in (move, move.commercial_partner_id):
-                if holder.collection_excluded and (
-                    not holder.collection_exclusion_until
-                    or holder.collection_exclusion_until >= today
-                ):
-                    self._merge_pause(
-                        paused, move.id, holder.collection_exclusion_until
+                if holder.collection_excluded:
+                    paused[move.id].append(
+                        Pause(None, holder.collection_exclusion_until or None)
                     )
         return paused
 
     @api.model
-    def _merge_pause(self, paused, move_id, until):
-        """Record a pause cause; the one that lasts longest wins (None: open-ended)."""
-        until = until or None
-        current = paused.get(move_id, False)
-        if current is False or (
-            current is not None and (until is None or until > current)
-        ):
-            paused[move_id] = until
-
-    @api.model
     def _get_shift_days(self, moves, today):
-        """{move_id: days the ladder timing is pushed back}: the days spent paused by
-        promises, disputes and payment plans (not exclusions), see
-        ``ar.collection.worklist._shift_days``."""
-        return self.env["ar.collection.worklist"]._shift_days(moves, today)
+        """{move_id: days the ladder timing is pushed back}: the days spent paused
+        by cases that shift the ladder (promises, disputes, payment plans), counted
+        once, from the day the invoice's ladder's first step fell due up to
+        yesterday (see ``ladder.pauses.shift_days``)."""
+        pauses = self._pauses_by_move(moves, today)
+        shifting = moves.filtered(
+            lambda move: any(pause.shifts for pause in pauses.get(move.id, ()))
+        )
+        if not shifting:
+            return {}
+        ladders = self.env["ar.dunning.ladder"]._ar_ladders_for_moves(shifting)
+        shifts = {}
+        for move in shifting:
+            ladder = ladders.get(move.id)
+            steps = ladder._get_parsed().steps if ladder else ()
+            days = shift_days(
+                pauses[move.id],
+                move.invoice_date_due,
+                steps[0].day if steps else 0,
+                today,
+            )
+            if days:
+                shifts[move.id] = days
+        return shifts
 
     @api.model
     def _get_jumps(self, moves, today):
-        """{move_id: step code to jump to now} (e.g. after a broken promise)."""
-        return self.env["ar.collection.promise"]._jumps(moves, today)
+        """{move_id: step code to jump to now}: the ladder's ``on_broken_promise``
+        step for invoices whose latest promise was broken, until it is handled."""
+        latest = self.env["ar.collection.promise"]._ar_latest_states(moves)
+        broken = moves.filtered(lambda move: latest.get(move.id) == "broken")
+        if not broken:
+            return {}
+        ladders = self.env["ar.dunning.ladder"]._ar_ladders_for_moves(broken)
+        history = self.env["ar.collection.event"]._step_history(broken)
+        jumps = {}
+        for move in broken:
+            ladder = ladders.get(move.id)
+            if not ladder:
+                continue
+            step = broken_promise_jump(
+                latest[move.id],
+                ladder._get_parsed().on_broken_promise,
+                history[move.id][0],
+            )
+            if step:
+                jumps[move.id] = step
+        return jumps
 
     # Dry run --------------------------------------------------------------------------
 

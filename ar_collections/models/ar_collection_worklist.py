@@ -1,10 +1,5 @@
-from collections import defaultdict
-from datetime import timedelta
-
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
-
-from ..ladder.pauses import paused_days
 
 SORT_RANKS = [
     ("0", "Broken promise or plan"),
@@ -22,10 +17,6 @@ class ArCollectionWorklist(models.Model):
     (``amount weight x overdue / 1,000 + age weight x oldest days late``, weights
     in the collections settings); customers waiting on an open dispute, a promise
     not yet due or an active payment plan last.
-
-    Also the workbench's hub for the run: ``_before_run`` (collector rules, broken
-    promises, plan breaches) and ``_shift_days`` (days paused by promises,
-    disputes and plans).
     """
 
     _name = "ar.collection.worklist"
@@ -202,58 +193,3 @@ class ArCollectionWorklist(models.Model):
 
     def action_reassign(self):
         return self.env["ar.collector.reassign.wizard"]._open_for(self.partner_id)
-
-    # The run -------------------------------------------------------------------------
-
-    @api.model
-    def _before_run(self, company, today):
-        """Before a company's run: collector rules, broken promises, plan breaches."""
-        self.env["ar.collector.rule"]._assign_collectors(company, today)
-        self.env["ar.collection.promise"]._check_open_promises(company, today)
-        self.env["ar.payment.plan"]._check_active_plans(company, today)
-
-    @api.model
-    def _cron_daily_checks(self):
-        """Daily: promises kept or broken, plans completed or breached."""
-        today = fields.Date.context_today(self)
-        for company in self.env["res.company"].search([]):
-            self.with_company(company)._before_run(company, today)
-
-    @api.model
-    def _shift_days(self, moves, today):
-        """{move_id: days} the ladder timing of each invoice is pushed back.
-
-        The days the invoice spent paused by promises, disputes and payment plans
-        (overlaps counted once), from the day its ladder's first step fell due up to
-        yesterday. Pauses before the ladder's clock started held nothing back; pauses
-        before the last executed step are kept so the steps after it stay spaced as
-        the ladder says (no catch-up burst once the pause ends).
-        """
-        intervals = defaultdict(list)
-        for model in (
-            "ar.collection.promise",
-            "ar.collection.dispute",
-            "ar.payment.plan",
-        ):
-            for move_id, spans in (
-                self.env[model]._pause_intervals(moves, today).items()
-            ):
-                intervals[move_id].extend(spans)
-        if not intervals:
-            return {}
-        first_day = {}
-        shifts = {}
-        for move in moves.filtered(lambda m: m.id in intervals):
-            ladder = move.collection_ladder_id or move.company_id.ar_default_ladder_id
-            if ladder and ladder.id not in first_day:
-                steps = ladder._get_parsed().steps
-                first_day[ladder.id] = steps[0].day if steps else 0
-            clock_start = move.invoice_date_due + timedelta(
-                days=first_day.get(ladder.id, 0)
-            )
-            days = paused_days(
-                intervals[move.id], clock_start, today - timedelta(days=1)
-            )
-            if days:
-                shifts[move.id] = days
-        return shifts

@@ -310,3 +310,35 @@ class ArDunningLadder(models.Model):
             allowed_company_ids=companies.ids
         )
         return run._run(today=None, dry_run=False)
+
+    @api.model
+    def _ar_ladders_for_moves(self, moves):
+        """{move_id: the ladder that applies to the invoice, or an empty record}.
+
+        The run's rule, for every caller (promises, pauses, jumps): the customer's
+        own ladder, else the first active ladder of the invoice's company (by
+        sequence) whose ``applies_to`` matches, else the company default, else its
+        first ladder without ``applies_to``.
+        """
+        # Imported here: the rule lives with the run (``_RunJob.ladder_for``).
+        from .ar_collection_run import _RunJob
+
+        result = {}
+        for company in moves.company_id:
+            ladders = self.search(
+                [("company_id", "=", company.id)], order="sequence, id"
+            )
+            company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
+            if not ladders:
+                result.update(dict.fromkeys(company_moves.ids, ladders))
+                continue
+            job = _RunJob(
+                self.env["ar.collection.run"], company, ladders, None, True, None
+            )
+            by_partner = {}
+            for move in company_moves:
+                partner = move.commercial_partner_id.with_company(company)
+                if partner.id not in by_partner:
+                    by_partner[partner.id] = job.ladder_for(partner)
+                result[move.id] = by_partner[partner.id]
+        return result

@@ -1,8 +1,7 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_round
 
 from .account_move import OPEN_PAYMENT_STATES, PAID_PAYMENT_STATES
@@ -13,6 +12,21 @@ PLAN_STATES = [
     ("completed", "Completed"),
     ("breached", "Breached"),
 ]
+MANAGER_GROUP = "ar_collections.group_collections_manager"
+# What the customer agreed to: fixed once the plan is active.
+AGREEMENT_FIELDS = frozenset(
+    {
+        "partner_id",
+        "company_id",
+        "move_ids",
+        "amount_total",
+        "interest_rate",
+        "instalment_ids",
+        "instalment_count",
+        "interval_days",
+        "first_date",
+    }
+)
 
 
 class ArPaymentPlan(models.Model):
@@ -24,28 +38,30 @@ class ArPaymentPlan(models.Model):
     for the collector, the ladder resumes); once everything is paid it is completed.
     Interest (if any) is stated on the agreement and charged separately: the
     instalments split the invoices' balance.
+
+    A collector drafts the plan; a collections manager activates it
+    (``action_activate``), which is what pauses the ladder. From then on what the
+    customer agreed to (invoices, amounts, instalments) is fixed, and the state
+    changes only through the daily check (completed or breached).
     """
 
     _name = "ar.payment.plan"
     _description = "Payment plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.collection.case.mixin"]
     _order = "date_start desc, id desc"
+
+    _ar_case_deletable_states = ("draft",)
+    _ar_pausing_states = ("active",)
+    _ar_pause_shifts_ladder = True
+    _ar_case_workflow_fields = frozenset(
+        {"state", "date_start", "date_end", "followed_up"}
+    )
+    _ar_case_frozen_fields = AGREEMENT_FIELDS
+    _ar_case_editable_states = ("draft",)
 
     name = fields.Char(
         required=True, default=lambda self: _("Payment plan"), tracking=True
     )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     move_ids = fields.Many2many(
         "account.move",
         "ar_payment_plan_move_rel",
@@ -146,39 +162,14 @@ class ArPaymentPlan(models.Model):
             remaining = sum(plan.move_ids.mapped("amount_residual_signed"))
             plan.amount_paid = max(plan.amount_total - remaining, 0.0)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"])
-                vals["partner_id"] = partner.commercial_partner_id.id
-        return super().create(vals_list)
+    def _ar_case_undeletable_message(self):
+        return _("Only a draft payment plan can be deleted.")
 
-    @api.constrains("move_ids", "partner_id")
-    def _check_moves(self):
-        for plan in self:
-            wrong = plan.move_ids.filtered(
-                lambda m, p=plan: (
-                    m.commercial_partner_id != p.partner_id.commercial_partner_id
-                    or m.move_type != "out_invoice"
-                    or m.company_id != p.company_id
-                )
-            )
-            if wrong:
-                raise ValidationError(
-                    _(
-                        "A payment plan of %(partner)s can only cover its own customer "
-                        "invoices of %(company)s; not: %(moves)s",
-                        partner=plan.partner_id.display_name,
-                        company=plan.company_id.name,
-                        moves=", ".join(wrong.mapped("display_name")),
-                    )
-                )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(plan.state != "draft" for plan in self):
-            raise UserError(_("Only a draft payment plan can be deleted."))
+    def _ar_case_frozen_message(self):
+        return _(
+            "the customer agreed to it; once a plan is active its invoices, amounts "
+            "and instalments stay as agreed."
+        )
 
     # Instalments ---------------------------------------------------------------------
 
@@ -224,7 +215,13 @@ class ArPaymentPlan(models.Model):
         return True
 
     def action_activate(self):
-        """The customer agreed: the plan pauses the ladder for its invoices."""
+        """The customer agreed: the plan pauses the ladder for its invoices.
+        Collections managers only."""
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a collections manager can activate a payment plan.")
+            )
+        self.check_access("write")
         today = fields.Date.context_today(self)
         for plan in self:
             if plan.state != "draft":
@@ -254,7 +251,7 @@ class ArPaymentPlan(models.Model):
                 raise UserError(
                     _("An instalment falls in the past: move it or recompute.")
                 )
-        self.write({"state": "active", "date_start": today})
+        self._ar_write_unlocked({"state": "active", "date_start": today})
         self.move_ids._ar_reset_collection_schedule()
         return True
 
@@ -322,9 +319,9 @@ class ArPaymentPlan(models.Model):
             if missed:
                 breached |= plan
         if completed:
-            completed.write({"state": "completed", "date_end": today})
+            completed._ar_write_unlocked({"state": "completed", "date_end": today})
         if breached:
-            breached.write({"state": "breached", "date_end": today})
+            breached._ar_write_unlocked({"state": "breached", "date_end": today})
             breached._notify_breach()
         (completed | breached).move_ids._ar_reset_collection_schedule()
         return completed, breached
@@ -365,26 +362,15 @@ class ArPaymentPlan(models.Model):
             ]
         )
         if breached:
-            breached.write({"followed_up": True})
+            breached._ar_write_unlocked({"followed_up": True})
 
-    # Ladder pause and shift ----------------------------------------------------------
+    # Ladder pause ---------------------------------------------------------------------
 
-    @api.model
-    def _paused_by_plan(self, moves, today):
-        """Active plans pause their invoices until completed or breached."""
-        plans = self.search([("state", "=", "active"), ("move_ids", "in", moves.ids)])
-        wanted = set(moves.ids)
-        return {move_id: None for move_id in plans.move_ids.ids if move_id in wanted}
-
-    @api.model
-    def _pause_intervals(self, moves, today):
-        """{move_id: [(first paused day, last paused day)]} of plans that ran."""
-        plans = self.search([("state", "!=", "draft"), ("move_ids", "in", moves.ids)])
-        wanted = set(moves.ids)
-        intervals = defaultdict(list)
-        for plan in plans:
-            last = plan.date_end - timedelta(days=1) if plan.date_end else today
-            for move_id in plan.move_ids.ids:
-                if move_id in wanted:
-                    intervals[move_id].append((plan.date_start, last))
-        return intervals
+    def _ar_pause_span(self, move, today):
+        """From activation to the day before it was completed or breached."""
+        self.ensure_one()
+        if self.state == "draft" or not self.date_start:
+            return None
+        if not self.date_end:
+            return (self.date_start, None)
+        return (self.date_start, self.date_end - timedelta(days=1))

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 INSTALMENT_STATES = [
@@ -9,7 +10,12 @@ INSTALMENT_STATES = [
 
 
 class ArPaymentPlanInstalment(models.Model):
-    """One instalment of a payment plan: its date, amount and what covers it."""
+    """One instalment of a payment plan: its date, amount and what covers it.
+
+    Instalments are what the customer agreed to: they are added, changed or removed
+    only while their plan is a draft, by anyone, whatever the context (a moved date
+    would keep an active plan from ever being breached).
+    """
 
     _name = "ar.payment.plan.instalment"
     _description = "Payment plan instalment"
@@ -50,3 +56,35 @@ class ArPaymentPlanInstalment(models.Model):
                 instalment.state = "missed"
             else:
                 instalment.state = "pending"
+
+    @api.model
+    def _ar_check_draft_plans(self, plans):
+        agreed = plans.filtered(lambda plan: plan.state != "draft")
+        if agreed:
+            raise UserError(
+                _(
+                    "The instalments of %(plans)s stay as agreed: only a draft "
+                    "payment plan's instalments can be changed.",
+                    plans=", ".join(agreed.mapped("display_name")),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._ar_check_draft_plans(
+            self.env["ar.payment.plan"].browse(
+                {vals["plan_id"] for vals in vals_list if vals.get("plan_id")}
+            )
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        plans = self.plan_id
+        if vals.get("plan_id"):
+            plans |= self.env["ar.payment.plan"].browse(vals["plan_id"])
+        self._ar_check_draft_plans(plans)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_plan(self):
+        self._ar_check_draft_plans(self.plan_id)

@@ -6,6 +6,8 @@ They now say where they come from (``origin``, ``origin_model``,
 ``origin_res_id``) and the index covers ladder steps only.
 """
 
+from odoo import SUPERUSER_ID, api
+
 
 def migrate(cr, version):
     if not version:
@@ -39,3 +41,11 @@ def migrate(cr, version):
          WHERE event.step_code = 'write_off' AND event.action_index = -1
         """
     )
+    # The workbench's daily checks left the worklist for their own model (the cron
+    # record is noupdate: point it there).
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    cron = env.ref(
+        "ar_collections.ir_cron_workbench_daily_checks", raise_if_not_found=False
+    )
+    if cron:
+        cron.model_id = env["ir.model"]._get("ar.collection.daily.check")
