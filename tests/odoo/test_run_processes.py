@@ -127,6 +127,8 @@ class TestRunProcesses(BaseCase):
         cls.processes = []
         cls.tmp = Path(tempfile.mkdtemp(prefix="ar_run_processes_"))
         cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
+        cls.created_dbs = []
+        cls.addClassCleanup(cls._drop_dbs)
         cls.addClassCleanup(cls._kill_processes)
         source = config["db_name"]
         if isinstance(source, list | tuple):
@@ -166,7 +168,7 @@ class TestRunProcesses(BaseCase):
     @classmethod
     def _new_db(cls, name, template=None):
         db = f"{cls.prefix}_{name}"
-        cls.addClassCleanup(cls._drop_db, db)
+        cls.created_dbs.append(db)
         if template:
             _psql_tool("createdb", "-T", template, db)
         else:
@@ -174,9 +176,19 @@ class TestRunProcesses(BaseCase):
         return db
 
     @classmethod
-    def _drop_db(cls, db):
-        _psql_tool("dropdb", "--if-exists", "--force", db)
-        shutil.rmtree(Path(config["data_dir"]) / "filestore" / db, ignore_errors=True)
+    def _drop_dbs(cls):
+        """Drop the copies, all at once (each drop waits for a checkpoint)."""
+        env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+        drops = [
+            subprocess.Popen(["dropdb", "--if-exists", "--force", db], env=env)
+            for db in cls.created_dbs
+        ]
+        for drop in drops:
+            drop.wait(timeout=TIMEOUT)
+        for db in cls.created_dbs:
+            shutil.rmtree(
+                Path(config["data_dir"]) / "filestore" / db, ignore_errors=True
+            )
 
     @classmethod
     def _kill_processes(cls):
