@@ -174,13 +174,14 @@ class ArCollectionCaseMixin(models.AbstractModel):
     # Ladder pause ---------------------------------------------------------------------
 
     def _ar_pause_span(self, move, today):
-        """(first paused day, last paused day or None) of this case on ``move``, or
-        None when it does not hold that invoice. None as last day: held until the
-        case changes. Default: held from creation while in a pausing state."""
+        """(first paused day or None, last paused day or None) of this case on
+        ``move``, or None when it does not hold that invoice. None as first day:
+        held whatever the run's date; None as last day: held until the case
+        changes. Default: held while in a pausing state."""
         self.ensure_one()
         if self.state not in self._ar_pausing_states:
             return None
-        return (fields.Date.to_date(self.create_date) or today, None)
+        return (None, None)
 
     @api.model
     def _ar_pauses(self, moves, today):

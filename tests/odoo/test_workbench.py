@@ -462,7 +462,7 @@ class TestWorkbench(CollectionsCase):
         action = plan.action_send()
         self.assertEqual(action["res_model"], "mail.compose.message")
         self.pay(invoice)
-        self.env["ar.collection.worklist"]._before_run(self.company, day(22))
+        self.env["ar.collection.daily.check"]._before_run(self.company, day(22))
         self.assertEqual(plan.state, "completed")
 
     def test_plan_refuses_bad_instalments(self):
