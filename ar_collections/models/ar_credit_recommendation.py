@@ -2,14 +2,19 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 CREDIT_CONTROL_GROUP = "ar_collections.group_credit_control"
-# Fields a plain write may not change: they move only through the workflow methods.
+# Fields no write may change, whoever the caller (RPC, import, sudo()): they move
+# only through the workflow methods, which write them with ``_ar_workflow_write``.
 WORKFLOW_FIELDS = {
     "state",
+    "requested_by_id",
     "decided_by_id",
     "decision_date",
     "previous_limit",
     "hold_id",
 }
+# Carried in the context of the workflow's own writes. RPC callers send JSON, so
+# they cannot produce this object; no context value they can send unlocks a field.
+_WORKFLOW_WRITE = object()
 
 
 class ArCreditRecommendation(models.Model):
@@ -127,10 +132,29 @@ class ArCreditRecommendation(models.Model):
                     )
                 )
 
+    def _ar_is_workflow_write(self):
+        return self.env.context.get("ar_collections_workflow_write") is _WORKFLOW_WRITE
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # The requester is whoever creates, then whoever submits: never given.
+            vals.pop("requested_by_id", None)
+            forced = WORKFLOW_FIELDS & vals.keys()
+            if forced and not self._ar_is_workflow_write():
+                raise UserError(
+                    _(
+                        "A credit-limit recommendation starts as a draft of its "
+                        "requester; these fields are set by its workflow: "
+                        "%(fields)s.",
+                        fields=", ".join(sorted(forced)),
+                    )
+                )
+            vals["requested_by_id"] = self.env.user.id
+        return super().create(vals_list)
+
     def write(self, vals):
-        if WORKFLOW_FIELDS & vals.keys() and not self.env.context.get(
-            "ar_recommendation_transition"
-        ):
+        if WORKFLOW_FIELDS & vals.keys() and not self._ar_is_workflow_write():
             raise UserError(
                 _(
                     "Use the Submit, Approve and Reject buttons to change a "
@@ -154,13 +178,16 @@ class ArCreditRecommendation(models.Model):
             )
 
     def _transition(self, vals):
-        self.with_context(ar_recommendation_transition=True).write(vals)
+        """The workflow's write of its own fields (private: not callable by RPC);
+        the calling action method has checked the user's right to make it."""
+        self.with_context(ar_collections_workflow_write=_WORKFLOW_WRITE).write(vals)
 
     def action_submit(self):
+        """Submit for credit control; the submitting user becomes the requester."""
         if any(recommendation.state != "draft" for recommendation in self):
             raise UserError(_("Only a draft recommendation can be submitted."))
         self.check_access("write")
-        self._transition({"state": "submitted"})
+        self._transition({"state": "submitted", "requested_by_id": self.env.user.id})
         return True
 
     def _check_can_decide(self):

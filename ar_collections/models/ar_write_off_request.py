@@ -32,7 +32,6 @@ REQUEST_FIELDS = {
     "note",
     "attachment_ids",
     "company_id",
-    "requester_id",
 }
 # Fields only the workflow sets (submit, approve, reject, post, recover).
 WORKFLOW_FIELDS = {
@@ -50,7 +49,13 @@ WORKFLOW_FIELDS = {
     "recovery_date",
     "recovery_move_ids",
     "postmortem_required",
+    "auto_approved",
 }
+# Set from the submitting user by the workflow only, for every caller (even sudo).
+REQUESTER_FIELD = "requester_id"
+# The workflow's own writes carry this object in their context: an RPC caller can
+# only send JSON values, so it cannot forge it (see ``_ar_workflow_write``).
+_WORKFLOW_WRITE = object()
 # The collection event of a posted write-off: its own step code, and an action index
 # no ladder step can produce (ladder actions count from 0), so that it never clashes
 # with the unique (invoice, step, action) index of the events.
@@ -132,7 +137,14 @@ class ArWriteOffRequest(models.Model):
         string="Requested by",
         default=lambda self: self.env.user,
         required=True,
+        readonly=True,
         tracking=True,
+        help="The user who submitted the request; set on submission, never by hand.",
+    )
+    auto_approved = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Approved without any approval (policy band with no approvals).",
     )
     date_submitted = fields.Date(readonly=True, copy=False)
     date_posted = fields.Date(string="Posted on", readonly=True, copy=False, index=True)
@@ -333,8 +345,30 @@ class ArWriteOffRequest(models.Model):
                     )
                 )
 
+    def _ar_workflow_write(self, vals):
+        """The workflow's own write (state, amounts, requester, entries): the
+        permission was checked by the calling method."""
+        return (
+            self.sudo()
+            .with_context(ar_collections_workflow_write=_WORKFLOW_WRITE)
+            .write(vals)
+        )
+
+    def _ar_is_workflow_write(self):
+        return self.env.context.get("ar_collections_workflow_write") is _WORKFLOW_WRITE
+
     def _check_workflow_fields(self, vals):
-        """State, amounts and entries are set by the workflow methods only."""
+        """State, amounts and entries are set by the workflow methods only; the
+        requester is the submitting user and cannot be changed, even with sudo()."""
+        if self._ar_is_workflow_write():
+            return
+        if REQUESTER_FIELD in vals:
+            raise UserError(
+                _(
+                    "The requester of a write-off request is the user who submits "
+                    "it; it cannot be set or changed."
+                )
+            )
         forced = WORKFLOW_FIELDS & vals.keys()
         if forced and not self.env.su:
             raise UserError(
@@ -348,7 +382,10 @@ class ArWriteOffRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # Whatever the caller says: the creating user, replaced on submission.
+            vals.pop(REQUESTER_FIELD, None)
             self._check_workflow_fields(vals)
+            vals[REQUESTER_FIELD] = self.env.user.id
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
@@ -364,7 +401,7 @@ class ArWriteOffRequest(models.Model):
     def write(self, vals):
         self._check_workflow_fields(vals)
         frozen = REQUEST_FIELDS & vals.keys()
-        if frozen and not self.env.su:
+        if frozen and not self.env.su and not self._ar_is_workflow_write():
             locked = self.filtered(lambda r: r.state != "draft")
             if locked:
                 raise UserError(
@@ -501,7 +538,7 @@ class ArWriteOffRequest(models.Model):
 
     def action_submit(self):
         """Fix the amount and the approvals the policy requires; approve at once when
-        the policy requires none."""
+        the policy requires none. The submitting user becomes the requester."""
         for request in self:
             if request.state != "draft":
                 raise UserError(
@@ -511,7 +548,15 @@ class ArWriteOffRequest(models.Model):
                     )
                 )
             request._check_still_open()
+        self._ar_workflow_write({"requester_id": self.env.user.id})
+        self._ar_submit()
+        return True
+
+    def _ar_submit(self):
+        """Amount, band and approval rows from the policy (first submission, or a
+        new approval after the balance grew or the policy changed)."""
         today = fields.Date.context_today(self)
+        recent = self._ar_recent_auto_amounts(today)
         auto_approved = self.browse()
         for request in self:
             company = request.company_id
@@ -519,14 +564,16 @@ class ArWriteOffRequest(models.Model):
             amount = company.currency_id.round(
                 request._amount_in_company_currency(today)
             )
-            band = policy.band_for(amount, request.reason)
+            key = (company.id, request.partner_id.id)
+            prior = recent.get(key, 0.0)
+            band = policy.band_for(amount + prior, request.reason)
             if band is None:
                 raise UserError(
                     _(
                         "%(name)s: the write-off policy allows no write-off of "
                         "%(amount)s %(currency)s for the reason '%(reason)s'.",
                         name=request.name,
-                        amount=amount,
+                        amount=amount + prior,
                         currency=company.currency_id.name,
                         reason=request._reason_label(),
                     )
@@ -543,13 +590,15 @@ class ArWriteOffRequest(models.Model):
                 )
             # The requester may not create approval rows themselves: they are made
             # here from the policy, after the checks above.
-            request.sudo().write(
+            request.approval_ids.sudo().unlink()
+            request._ar_workflow_write(
                 {
                     "state": "submitted",
                     "amount": amount,
                     "date_submitted": today,
                     "band_description": band.describe(),
                     "posting_method": method,
+                    "auto_approved": not band.approvals,
                     "approval_ids": [
                         Command.create(
                             {
@@ -578,19 +627,62 @@ class ArWriteOffRequest(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+            if prior:
+                request.message_post(
+                    body=_(
+                        "The band was chosen for %(total)s %(currency)s: this request "
+                        "plus %(prior)s %(currency)s written off for this customer "
+                        "without approval in the last %(days)s days.",
+                        total=amount + prior,
+                        prior=prior,
+                        currency=company.currency_id.name,
+                        days=policy.auto_approval_period_days,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
             if band.approvals:
                 request._schedule_approval_activities()
             else:
                 auto_approved |= request
+                if policy.auto_approval_period_days:
+                    recent[key] = prior + amount
         if auto_approved:
-            auto_approved.sudo().write({"state": "approved"})
+            auto_approved._ar_workflow_write({"state": "approved"})
             for request in auto_approved:
                 request.message_post(
                     body=_("Approved automatically: the policy requires no approval."),
                     subtype_xmlid="mail.mt_note",
                 )
             auto_approved._post_write_off()
-        return True
+
+    def _ar_recent_auto_amounts(self, today):
+        """{(company id, customer id): amount} of the write-offs posted without any
+        approval within the policy's ``auto_approval_period_days`` (none: {})."""
+        amounts = {}
+        for company in self.company_id:
+            days = (
+                self.filtered(lambda r, c=company: r.company_id == c)[:1]
+                ._get_policy()
+                .auto_approval_period_days
+            )
+            if not days:
+                continue
+            groups = self.sudo()._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("auto_approved", "=", True),
+                    ("state", "=", "posted"),
+                    ("recovered", "=", False),
+                    ("date_posted", ">", today - timedelta(days=days)),
+                    ("id", "not in", self.ids),
+                ],
+                ["partner_id"],
+                ["amount:sum"],
+            )
+            for partner, total in groups:
+                amounts[(company.id, partner.id)] = total
+        return amounts
 
     def _get_policy(self):
         self.ensure_one()
@@ -647,14 +739,25 @@ class ArWriteOffRequest(models.Model):
         return None
 
     def action_approve(self, comment=None):
-        """Give the next approval the policy requires; the last one posts."""
+        """Give the next approval the policy requires; the last one posts.
+
+        When the open balance grew since submission (a payment unreconciled) or
+        the policy now asks for other approvals, nothing is approved: the request
+        gets the approvals of its new amount, and a warning says so.
+        """
         user = self.env.user
         fully_approved = self.browse()
+        renewed = []
         for request in self:
             if request.state != "submitted" or not request.next_approval_id:
                 raise UserError(
                     _("%(name)s is not waiting for an approval.", name=request.name)
                 )
+            why = request._ar_approval_outdated()
+            if why:
+                request._ar_request_new_approval(why)
+                renewed.append(why)
+                continue
             approval = request.next_approval_id
             refusal = request._approval_refusal(user, approval)
             if refusal:
@@ -689,9 +792,76 @@ class ArWriteOffRequest(models.Model):
             else:
                 fully_approved |= request
         if fully_approved:
-            fully_approved.sudo().write({"state": "approved"})
+            fully_approved._ar_workflow_write({"state": "approved"})
             fully_approved._post_write_off()
+        if renewed:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": _("Not posted: a new approval is needed"),
+                    "message": "\n".join(renewed),
+                    "type": "warning",
+                    "sticky": True,
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         return True
+
+    def _ar_residual_growth(self):
+        """(approved amount, open balance now) when the invoices' open balance,
+        at the submission day's rate, is above the approved amount; else None."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        now = currency.round(
+            self._amount_in_company_currency(
+                self.date_submitted or fields.Date.context_today(self)
+            )
+        )
+        if currency.compare_amounts(now, self.amount) > 0:
+            return self.amount, now
+        return None
+
+    def _ar_approval_outdated(self):
+        """Why the approvals of this request no longer fit (None: they do): its
+        open balance grew, or the policy asks for other approvals today."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        growth = self._ar_residual_growth()
+        if growth:
+            return _(
+                "%(name)s: the open balance grew from %(approved)s to %(now)s "
+                "%(currency)s since submission; the new amount needs a new approval.",
+                name=self.name,
+                approved=growth[0],
+                now=growth[1],
+                currency=currency.name,
+            )
+        today = fields.Date.context_today(self)
+        prior = self._ar_recent_auto_amounts(today).get(
+            (self.company_id.id, self.partner_id.id), 0.0
+        )
+        band = self._get_policy().band_for(self.amount + prior, self.reason)
+        required = band.approvals if band else None
+        given = tuple(
+            self.approval_ids.sorted(lambda a: (a.sequence, a.id)).mapped("group_xmlid")
+        )
+        if required != given:
+            return _(
+                "%(name)s: the write-off policy now requires other approvals for "
+                "%(amount)s %(currency)s; it is submitted again under today's policy.",
+                name=self.name,
+                amount=self.amount + prior,
+                currency=currency.name,
+            )
+        return None
+
+    def _ar_request_new_approval(self, why):
+        """Throw the approvals given away and submit again for today's amount."""
+        self.ensure_one()
+        self._close_approval_activities(done=False)
+        self.message_post(body=why, subtype_xmlid="mail.mt_note")
+        self._ar_submit()
 
     def action_reject(self, comment):
         """Refuse the request (a comment is required); it cannot be posted any more."""
@@ -720,7 +890,9 @@ class ArWriteOffRequest(models.Model):
                     "comment": comment,
                 }
             )
-            request.sudo().write({"state": "rejected", "decision_comment": comment})
+            request._ar_workflow_write(
+                {"state": "rejected", "decision_comment": comment}
+            )
             request._close_approval_activities(feedback=comment, done=False)
             request.message_post(
                 body=_(
@@ -746,7 +918,7 @@ class ArWriteOffRequest(models.Model):
                     )
                 )
             request.approval_ids.sudo().unlink()
-            request.sudo().write(
+            request._ar_workflow_write(
                 {"state": "draft", "band_description": False, "posting_method": False}
             )
         return True
@@ -863,6 +1035,19 @@ class ArWriteOffRequest(models.Model):
         written.
         """
         self._check_approvals_complete()
+        for request in self:
+            growth = request._ar_residual_growth()
+            if growth:
+                raise UserError(
+                    _(
+                        "%(name)s cannot be posted: the open balance grew from "
+                        "%(approved)s to %(now)s since it was approved. Approve it "
+                        "again for the new amount.",
+                        name=request.name,
+                        approved=growth[0],
+                        now=growth[1],
+                    )
+                )
         today = fields.Date.context_today(self)
         stage = self.env["ar.collection.stage"]._get_by_code()["written_off"]
         Event = self.env["ar.collection.event"].sudo()
@@ -892,7 +1077,7 @@ class ArWriteOffRequest(models.Model):
                         _("No bad-debt account to post %(name)s to.", name=request.name)
                     )
                 entries = request._post_bad_debt_entry(sudo_moves, account, today)
-            request.sudo().write(
+            request._ar_workflow_write(
                 {
                     "state": "posted",
                     "date_posted": today,
@@ -1175,7 +1360,7 @@ class ArWriteOffRequest(models.Model):
                 ],
                 cancel=True,
             )
-            request.sudo().write(
+            request._ar_workflow_write(
                 {
                     "recovered": True,
                     "recovery_date": today,
