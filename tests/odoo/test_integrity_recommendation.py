@@ -125,3 +125,34 @@ class TestRecommendationIntegrity(CollectionsCase):
         recommendation.with_user(self.collector).action_reset_to_draft()
         self.assertEqual(recommendation.state, "draft")
         self.assertFalse(recommendation.decided_by_id)
+
+    def test_credit_control_gets_an_activity_and_a_to_approve_list(self):
+        recommendation = self.draft(user=self.collector_in_control)
+        recommendation.with_user(self.collector_in_control).action_submit()
+        activity_type = self.env.ref(
+            "ar_collections.mail_activity_type_credit_recommendation_approval"
+        )
+        activities = recommendation.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+        self.assertIn(self.controller, activities.user_id)
+        self.assertNotIn(self.collector_in_control, activities.user_id)
+        Recommendation = self.Recommendation.with_user(self.controller)
+        self.assertIn(
+            recommendation, Recommendation.search([("can_approve", "=", True)])
+        )
+        self.assertNotIn(
+            recommendation,
+            self.Recommendation.with_user(self.collector_in_control).search(
+                [("can_approve", "=", True)]
+            ),
+        )
+        self.assertFalse(
+            recommendation.with_user(self.collector_in_control).can_approve
+        )
+        recommendation.with_user(self.controller).action_approve()
+        self.assertFalse(
+            recommendation.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type
+            )
+        )

@@ -8,6 +8,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
 
+from odoo.addons.ar_collections.ladder.write_off_policy import REASON_LABELS
+
 from .common import MONDAY, CollectionsCase
 
 POSTING_DAY = date(2026, 6, 15)
@@ -296,3 +298,18 @@ class TestWriteOffIntegrity(CollectionsCase):
         self.assertEqual(request.partner_id, self.customer)
         self.assertEqual(request.company_id, move.company_id)
         self.assertEqual(request.requester_id, self.collector)
+
+    def test_a_request_does_not_hold_the_ladder(self):
+        move = self.invoice(1000)
+        self.request(move, submit=False)
+        self.assertEqual(self.Request._ar_pauses(move, POSTING_DAY), {})
+        self.assertIn(
+            "ar.write.off.request",
+            self.env["ar.collection.case.mixin"]._ar_case_models(),
+        )
+
+    def test_reasons_come_from_one_list(self):
+        reasons = list(REASON_LABELS.items())
+        self.assertEqual(self.Request._fields["reason"].selection, reasons)
+        wizard = self.env["ar.write.off.request.wizard"]
+        self.assertEqual(wizard._fields["reason"].selection, reasons)
