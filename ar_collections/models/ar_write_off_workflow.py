@@ -28,6 +28,7 @@ class ArWriteOffRequest(models.Model):
                     )
                 )
             request._check_still_open()
+        self.check_access("write")
         self._ar_set_requester()
         self._ar_submit()
         return True
@@ -210,17 +211,12 @@ class ArWriteOffRequest(models.Model):
         user = self.env.user
         fully_approved = self.browse()
         renewed = []
+        recent = self._ar_recent_auto_amounts(fields.Date.context_today(self))
         for request in self:
             if request.state != "submitted" or not request.next_approval_id:
                 raise UserError(
                     _("%(name)s is not waiting for an approval.", name=request.name)
                 )
-            why = request._ar_approval_outdated()
-            if why:
-                request._ar_request_new_approval(why)
-                renewed.append(why)
-                continue
-            approval = request.next_approval_id
             refusal = request._ar_approval_refusal(user)
             if refusal:
                 raise AccessError(
@@ -230,6 +226,12 @@ class ArWriteOffRequest(models.Model):
                         why=refusal[1],
                     )
                 )
+            why = request._ar_approval_outdated(recent)
+            if why:
+                request._ar_request_new_approval(why)
+                renewed.append(why)
+                continue
+            approval = request.next_approval_id
             # Checked above: the user gives the approval the policy asks of them.
             approval.sudo().write(
                 {
@@ -284,9 +286,10 @@ class ArWriteOffRequest(models.Model):
             return self.amount, now
         return None
 
-    def _ar_approval_outdated(self):
+    def _ar_approval_outdated(self, recent):
         """Why the approvals of this request no longer fit (None: they do): its
-        open balance grew, or the policy asks for other approvals today."""
+        open balance grew, or the policy asks for other approvals today.
+        ``recent``: ``_ar_recent_auto_amounts`` of today."""
         self.ensure_one()
         currency = self.company_id.currency_id
         growth = self._ar_residual_growth()
@@ -299,10 +302,7 @@ class ArWriteOffRequest(models.Model):
                 now=growth[1],
                 currency=currency.name,
             )
-        today = fields.Date.context_today(self)
-        prior = self._ar_recent_auto_amounts(today).get(
-            (self.company_id.id, self.partner_id.id), 0.0
-        )
+        prior = recent.get((self.company_id.id, self.partner_id.id), 0.0)
         band = self._get_policy().band_for(self.amount + prior, self.reason)
         required = band.approvals if band else None
         given = tuple(
