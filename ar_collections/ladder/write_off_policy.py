@@ -16,13 +16,21 @@ Meaning (DESIGN.md, "The write-off policy format"):
 - the reasons under ``posting.credit_note`` post a credit note, the others a
   journal entry to the bad-debt account ``posting.bad_debt_account`` (an account
   code; when left out, the company's bad-debt account setting is used);
-- a posted write-off above ``postmortem_required_above`` needs a post-mortem.
+- a posted write-off above ``postmortem_required_above`` needs a post-mortem;
+- with ``auto_approval_period_days: N``, the amount that decides a request's band
+  is its own amount plus the customer's write-offs approved without any approval
+  (auto-approved) and posted in the last N days, so that a balance split into
+  many small requests does not escape the policy.
+
+``REASON_LABELS`` is the one list of write-off reasons (code and English label):
+the request's selection, the dispute's and the ladder's ``request_write_off``
+choices are built from it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from .checks import MISSING, Checker
@@ -35,6 +43,7 @@ __all__ = [
     "DEFAULT_CREDIT_NOTE_REASONS",
     "POLICY_TITLE",
     "REASONS",
+    "REASON_LABELS",
     "Band",
     "WriteOffPolicy",
     "parse_write_off_policy",
@@ -43,19 +52,24 @@ __all__ = [
 
 POLICY_TITLE = "The write-off policy is not valid"
 SUPPORTED_VERSION = 1
-REASONS = (
-    "uncollectible",
-    "insolvent",
-    "small_balance",
-    "dispute_settlement",
-    "allowed_deduction",
-    "agency_returned",
-)
+# code: label (the model's selection; translated through the field's selection).
+REASON_LABELS = {
+    "uncollectible": "Uncollectible",
+    "insolvent": "Customer insolvent",
+    "small_balance": "Small balance",
+    "dispute_settlement": "Dispute settlement",
+    "allowed_deduction": "Allowed deduction",
+    "agency_returned": "Returned by the agency",
+}
+REASONS = tuple(REASON_LABELS)
 CREDIT_NOTE = "credit_note"
 BAD_DEBT = "bad_debt"
 DEFAULT_CREDIT_NOTE_REASONS = ("allowed_deduction", "dispute_settlement")
 
 TOP_KEYS = ("version", "bands", "posting", "postmortem_required_above")
+# Optional keys added to format 1 later; accepted at the top level besides TOP_KEYS
+# (the "unknown key" message lists the keys of the original format).
+ADDED_TOP_KEYS = ("auto_approval_period_days",)
 TOP_REQUIRED = ("version", "bands")
 BAND_KEYS = ("max", "reasons", "approvals")
 BAND_REQUIRED = ("approvals",)
@@ -100,6 +114,7 @@ class WriteOffPolicy:
     credit_note_reasons: frozenset[str] = frozenset(DEFAULT_CREDIT_NOTE_REASONS)
     bad_debt_account: str | None = None
     postmortem_required_above: float | None = None
+    auto_approval_period_days: int | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "bands", tuple(self.bands))
@@ -161,6 +176,11 @@ class _Parser:
                 "and bands",
             )
             return None
+        if isinstance(data, Mapping):
+            added = {key: data[key] for key in ADDED_TOP_KEYS if key in data}
+            data = {key: value for key, value in data.items() if key not in added}
+        else:
+            added = {}
         doc = c.expect_mapping(
             data,
             "",
@@ -179,6 +199,12 @@ class _Parser:
             "",
             lambda v, p: c.expect_number(v, p, minimum=0),
         )
+        period = self.c.get(
+            added,
+            "auto_approval_period_days",
+            "",
+            lambda v, p: c.expect_int(v, p, minimum=1, maximum=3660),
+        )
         if c.problems:
             return None
         credit_note, account = posting if posting else (None, None)
@@ -190,6 +216,7 @@ class _Parser:
             ),
             bad_debt_account=account,
             postmortem_required_above=threshold,
+            auto_approval_period_days=period,
         )
 
     def _version(self, value, path):

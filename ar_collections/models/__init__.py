@@ -11,8 +11,11 @@ from . import res_company
 from . import res_config_settings
 from . import mail_mail
 from . import ar_credit_hold
+from . import ar_approval_mixin
 from . import ar_credit_recommendation
 from . import ar_write_off_request
+from . import ar_write_off_workflow
+from . import ar_write_off_posting
 from . import ar_write_off_approval
 from . import ar_write_off_postmortem
 from . import ar_write_off_action_item

@@ -2,28 +2,34 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 CREDIT_CONTROL_GROUP = "ar_collections.group_credit_control"
-# Fields a plain write may not change: they move only through the workflow methods.
-WORKFLOW_FIELDS = {
-    "state",
-    "decided_by_id",
-    "decision_date",
-    "previous_limit",
-    "hold_id",
-}
+# Fields no write may change, whoever the caller (RPC, import, sudo()): they move
+# only through the workflow methods, which write them with ``_ar_workflow_write``
+# (ar.approval.mixin). The requester (requested_by_id) is locked the same way.
+WORKFLOW_FIELDS = frozenset(
+    {"state", "decided_by_id", "decision_date", "previous_limit", "hold_id"}
+)
 
 
 class ArCreditRecommendation(models.Model):
     """A collector's recommendation to change a customer's credit limit.
 
     Draft -> submitted -> approved or rejected. Credit control decides, never the user
-    who requested it. Approval sets Odoo's own ``credit_limit`` on the customer in the
-    recommendation's company and, if asked, puts the customer on credit hold.
+    who requested it (the user who submitted it, ``ar.approval.mixin``). Approval
+    sets Odoo's own ``credit_limit`` on the customer in the recommendation's company
+    and, if asked, puts the customer on credit hold. Credit control gets an
+    activity for each submitted recommendation.
     """
 
     _name = "ar.credit.recommendation"
     _description = "Credit-limit recommendation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["ar.approval.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
+
+    _ar_requester_field = "requested_by_id"
+    _ar_workflow_fields = WORKFLOW_FIELDS
+    _ar_approval_activity_type = (
+        "ar_collections.mail_activity_type_credit_recommendation_approval"
+    )
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -128,16 +134,6 @@ class ArCreditRecommendation(models.Model):
                 )
 
     def write(self, vals):
-        if WORKFLOW_FIELDS & vals.keys() and not self.env.context.get(
-            "ar_recommendation_transition"
-        ):
-            raise UserError(
-                _(
-                    "Use the Submit, Approve and Reject buttons to change a "
-                    "credit-limit recommendation (fields: %(fields)s).",
-                    fields=", ".join(sorted(WORKFLOW_FIELDS & vals.keys())),
-                )
-            )
         if {"partner_id", "new_limit", "reason", "put_on_hold"} & vals.keys() and any(
             recommendation.state != "draft" for recommendation in self
         ):
@@ -153,14 +149,52 @@ class ArCreditRecommendation(models.Model):
                 _("A decided credit-limit recommendation cannot be deleted.")
             )
 
+    # Approval hooks (ar.approval.mixin) --------------------------------------------
+
+    def _ar_next_approval_group(self):
+        self.ensure_one()
+        if self.state != "submitted":
+            return self.env["res.groups"]
+        return self.env.ref(CREDIT_CONTROL_GROUP)
+
+    @api.model
+    def _ar_awaiting_domain(self, user):
+        if not user.has_group(CREDIT_CONTROL_GROUP):
+            return [("id", "=", False)]
+        return [("state", "=", "submitted")]
+
+    def _ar_can_approve_depends(self):
+        return ["state", "requested_by_id"]
+
+    def _ar_approval_activity_text(self, group):
+        return (
+            _(
+                "Credit limit %(limit)s for %(customer)s",
+                limit=self.new_limit,
+                customer=self.partner_id.display_name,
+            ),
+            _(
+                "Recommended by %(requester)s: %(reason)s",
+                requester=self.requested_by_id.name,
+                reason=self.reason,
+            ),
+        )
+
+    # Workflow ----------------------------------------------------------------------
+
     def _transition(self, vals):
-        self.with_context(ar_recommendation_transition=True).write(vals)
+        """The workflow's write of its own fields (private: not callable by RPC);
+        the calling action method has checked the user's right to make it."""
+        self._ar_workflow_write(vals)
 
     def action_submit(self):
+        """Submit for credit control; the submitting user becomes the requester."""
         if any(recommendation.state != "draft" for recommendation in self):
             raise UserError(_("Only a draft recommendation can be submitted."))
         self.check_access("write")
+        self._ar_set_requester()
         self._transition({"state": "submitted"})
+        self._ar_schedule_approval_activities()
         return True
 
     def _check_can_decide(self):
@@ -179,7 +213,7 @@ class ArCreditRecommendation(models.Model):
                         name=recommendation.display_name,
                     )
                 )
-            if recommendation.requested_by_id == self.env.user:
+            if recommendation._ar_requester() == self.env.user:
                 raise UserError(
                     _(
                         "You requested %(name)s: another member of Credit control must "
@@ -190,6 +224,7 @@ class ArCreditRecommendation(models.Model):
 
     def action_approve(self):
         self._check_can_decide()
+        self._ar_close_approval_activities()
         today = fields.Date.context_today(self)
         for recommendation in self:
             company = recommendation.company_id
@@ -237,6 +272,7 @@ class ArCreditRecommendation(models.Model):
 
     def action_reject(self):
         self._check_can_decide()
+        self._ar_close_approval_activities()
         self._transition(
             {
                 "state": "rejected",

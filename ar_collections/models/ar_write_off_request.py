@@ -1,21 +1,13 @@
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from ..ladder import LadderError
-from ..ladder.write_off_policy import BAD_DEBT, CREDIT_NOTE
+from ..ladder.write_off_policy import BAD_DEBT, CREDIT_NOTE, REASON_LABELS
 from .account_move import OPEN_PAYMENT_STATES
 
-WRITE_OFF_REASONS = [
-    ("uncollectible", "Uncollectible"),
-    ("insolvent", "Customer insolvent"),
-    ("small_balance", "Small balance"),
-    ("dispute_settlement", "Dispute settlement"),
-    ("allowed_deduction", "Allowed deduction"),
-    ("agency_returned", "Returned by the agency"),
-]
+# The reasons are listed once, in ladder/write_off_policy.py (REASON_LABELS).
+WRITE_OFF_REASONS = list(REASON_LABELS.items())
 REQUEST_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -32,25 +24,27 @@ REQUEST_FIELDS = {
     "note",
     "attachment_ids",
     "company_id",
-    "requester_id",
 }
 # Fields only the workflow sets (submit, approve, reject, post, recover).
-WORKFLOW_FIELDS = {
-    "name",
-    "state",
-    "amount",
-    "date_submitted",
-    "date_posted",
-    "band_description",
-    "posting_method",
-    "approval_ids",
-    "decision_comment",
-    "write_off_move_ids",
-    "recovered",
-    "recovery_date",
-    "recovery_move_ids",
-    "postmortem_required",
-}
+WORKFLOW_FIELDS = frozenset(
+    {
+        "name",
+        "state",
+        "amount",
+        "date_submitted",
+        "date_posted",
+        "band_description",
+        "posting_method",
+        "approval_ids",
+        "decision_comment",
+        "write_off_move_ids",
+        "recovered",
+        "recovery_date",
+        "recovery_move_ids",
+        "postmortem_required",
+        "auto_approved",
+    }
+)
 # The collection event of a posted write-off: its own step code, and an action index
 # no ladder step can produce (ladder actions count from 0), so that it never clashes
 # with the unique (invoice, step, action) index of the events.
@@ -66,29 +60,35 @@ class ArWriteOffRequest(models.Model):
     requester. The last approval posts the write-off (credit note or bad-debt entry,
     per reason), reconciled with the invoices so that they are settled, and moves
     them to the stage ``written_off``.
+
+    A collection case (``ar.collection.case.mixin``) that does not hold the ladder,
+    approved through ``ar.approval.mixin``. The submission and approval workflow
+    is in ar_write_off_workflow.py, the accounting in ar_write_off_posting.py.
     """
 
     _name = "ar.write.off.request"
     _description = "Write-off request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # The approval mixin first: its create checks the caller's values before the
+    # case mixin numbers the request.
+    _inherit = ["ar.approval.mixin", "ar.collection.case.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    _ar_case_sequence_code = "ar.write.off.request"
+    _ar_case_deletable_states = ("draft",)
+    _ar_pausing_states = ()
+    _ar_requester_field = "requester_id"
+    _ar_workflow_fields = WORKFLOW_FIELDS
+    # A sudo() write may set the workflow fields (server code, never RPC); the
+    # requester stays locked even then.
+    _ar_workflow_sudo_ok = True
+    _ar_approval_activity_type = "ar_collections.mail_activity_type_write_off_approval"
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
-        domain="[('parent_id', '=', False)]",
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -132,7 +132,14 @@ class ArWriteOffRequest(models.Model):
         string="Requested by",
         default=lambda self: self.env.user,
         required=True,
+        readonly=True,
         tracking=True,
+        help="The user who submitted the request; set on submission, never by hand.",
+    )
+    auto_approved = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Approved without any approval (policy band with no approvals).",
     )
     date_submitted = fields.Date(readonly=True, copy=False)
     date_posted = fields.Date(string="Posted on", readonly=True, copy=False, index=True)
@@ -154,9 +161,6 @@ class ArWriteOffRequest(models.Model):
     )
     next_group_id = fields.Many2one(
         related="next_approval_id.group_id", string="Awaiting approval of"
-    )
-    can_approve = fields.Boolean(
-        compute="_compute_can_approve", search="_search_can_approve"
     )
     decision_comment = fields.Text(
         string="Rejection comment", readonly=True, copy=False
@@ -230,34 +234,6 @@ class ArWriteOffRequest(models.Model):
                 else False
             )
 
-    @api.depends_context("uid")
-    @api.depends("next_approval_id", "requester_id", "approval_ids.user_id")
-    def _compute_can_approve(self):
-        user = self.env.user
-        for request in self:
-            request.can_approve = bool(
-                request.next_approval_id
-                and not request._approval_refusal(user, request.next_approval_id)
-            )
-
-    def _search_can_approve(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on 'can approve'."))
-        user = self.env.user
-        approved_by_me = self.env["ar.write.off.approval"]._search(
-            [("user_id", "=", user.id)]
-        )
-        mine = self._search(
-            [
-                ("state", "=", "submitted"),
-                ("next_approval_id.group_id", "in", user.groups_id.ids),
-                ("requester_id", "!=", user.id),
-                ("approval_ids", "not any", [("id", "in", approved_by_me)]),
-            ]
-        )
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", mine)]
-
     @api.depends("postmortem_ids")
     def _compute_postmortem_id(self):
         for request in self:
@@ -282,32 +258,9 @@ class ArWriteOffRequest(models.Model):
                 else request.name
             )
 
-    # Constraints, create, write, unlink -----------------------------------------------
+    # Constraints, write, unlink ------------------------------------------------------
 
-    @api.constrains("move_ids", "partner_id")
-    def _check_moves(self):
-        for request in self:
-            if request.state != "draft":
-                continue
-            wrong = request.move_ids.filtered(
-                lambda move, r=request: (
-                    move.move_type != "out_invoice"
-                    or move.state != "posted"
-                    or move.commercial_partner_id != r.partner_id.commercial_partner_id
-                )
-            )
-            if wrong:
-                raise ValidationError(
-                    _(
-                        "%(request)s: only posted customer invoices of %(partner)s can "
-                        "be written off; not: %(moves)s",
-                        request=request.name,
-                        partner=request.partner_id.display_name,
-                        moves=", ".join(wrong.mapped("display_name")),
-                    )
-                )
-        self._check_not_in_other_request()
-
+    @api.constrains("move_ids")
     def _check_not_in_other_request(self):
         others = self.search(
             [
@@ -333,38 +286,9 @@ class ArWriteOffRequest(models.Model):
                     )
                 )
 
-    def _check_workflow_fields(self, vals):
-        """State, amounts and entries are set by the workflow methods only."""
-        forced = WORKFLOW_FIELDS & vals.keys()
-        if forced and not self.env.su:
-            raise UserError(
-                _(
-                    "These fields of a write-off request are set by its workflow, not "
-                    "by hand: %(fields)s.",
-                    fields=", ".join(sorted(forced)),
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_workflow_fields(vals)
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("ar.write.off.request")
-                    or "/"
-                )
-        return super().create(vals_list)
-
     def write(self, vals):
-        self._check_workflow_fields(vals)
         frozen = REQUEST_FIELDS & vals.keys()
-        if frozen and not self.env.su:
+        if frozen and not self.env.su and not self._ar_is_workflow_write():
             locked = self.filtered(lambda r: r.state != "draft")
             if locked:
                 raise UserError(
@@ -378,17 +302,52 @@ class ArWriteOffRequest(models.Model):
                 )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        kept = self.filtered(lambda r: r.state != "draft")
-        if kept:
-            raise UserError(
-                _(
-                    "Only draft write-off requests can be deleted; %(requests)s stays "
-                    "for the audit trail.",
-                    requests=", ".join(kept.mapped("name")),
-                )
-            )
+    def _ar_case_undeletable_message(self):
+        return _(
+            "Only draft write-off requests can be deleted; %(requests)s stays for the "
+            "audit trail.",
+            requests=", ".join(
+                self.filtered(lambda r: r.state != "draft").mapped("name")
+            ),
+        )
+
+    # Approval hooks (ar.approval.mixin) --------------------------------------------
+
+    def _ar_next_approval_group(self):
+        self.ensure_one()
+        return self.next_approval_id.group_id
+
+    def _ar_approved_users(self):
+        self.ensure_one()
+        return self.approval_ids.filtered(lambda a: a.state == "approved").user_id
+
+    @api.model
+    def _ar_awaiting_domain(self, user):
+        return [
+            ("state", "=", "submitted"),
+            ("next_approval_id.group_id", "in", user.groups_id.ids),
+        ]
+
+    @api.model
+    def _ar_not_approved_by_domain(self, user):
+        return [("approval_ids", "not any", [("user_id", "=", user.id)])]
+
+    def _ar_can_approve_depends(self):
+        return ["next_approval_id", "requester_id", "approval_ids.user_id"]
+
+    def _ar_approval_activity_text(self, group):
+        return (
+            _("Approve write-off %(name)s", name=self.name),
+            _(
+                "%(amount)s %(currency)s of %(partner)s, reason: %(reason)s. Your "
+                "approval as %(group)s is requested.",
+                amount=self.amount,
+                currency=self.company_currency_id.name,
+                partner=self.partner_id.display_name,
+                reason=self._reason_label(),
+                group=group.full_name,
+            ),
+        )
 
     # Creating requests from elsewhere ------------------------------------------------
 
@@ -496,724 +455,6 @@ class ArWriteOffRequest(models.Model):
                 "result": _("Write-off request %(name)s created", name=request.name),
             }
         return outcomes
-
-    # Submission ----------------------------------------------------------------------
-
-    def action_submit(self):
-        """Fix the amount and the approvals the policy requires; approve at once when
-        the policy requires none."""
-        for request in self:
-            if request.state != "draft":
-                raise UserError(
-                    _(
-                        "%(name)s is not a draft; it cannot be submitted.",
-                        name=request.name,
-                    )
-                )
-            request._check_still_open()
-        today = fields.Date.context_today(self)
-        auto_approved = self.browse()
-        for request in self:
-            company = request.company_id
-            policy = request._get_policy()
-            amount = company.currency_id.round(
-                request._amount_in_company_currency(today)
-            )
-            band = policy.band_for(amount, request.reason)
-            if band is None:
-                raise UserError(
-                    _(
-                        "%(name)s: the write-off policy allows no write-off of "
-                        "%(amount)s %(currency)s for the reason '%(reason)s'.",
-                        name=request.name,
-                        amount=amount,
-                        currency=company.currency_id.name,
-                        reason=request._reason_label(),
-                    )
-                )
-            method = policy.posting_method(request.reason)
-            if method == BAD_DEBT and not company._ar_bad_debt_account(policy):
-                raise UserError(
-                    _(
-                        "No bad-debt account to post %(name)s to: set one in Settings "
-                        "> Collections, or posting.bad_debt_account in the write-off "
-                        "policy.",
-                        name=request.name,
-                    )
-                )
-            # The requester may not create approval rows themselves: they are made
-            # here from the policy, after the checks above.
-            request.sudo().write(
-                {
-                    "state": "submitted",
-                    "amount": amount,
-                    "date_submitted": today,
-                    "band_description": band.describe(),
-                    "posting_method": method,
-                    "approval_ids": [
-                        Command.create(
-                            {
-                                "sequence": index,
-                                "group_xmlid": xmlid,
-                                "group_id": self.env.ref(xmlid).id,
-                            }
-                        )
-                        for index, xmlid in enumerate(band.approvals)
-                    ],
-                }
-            )
-            approvers = (
-                ", ".join(request.approval_ids.group_id.mapped("full_name"))
-                if band.approvals
-                else _("none")
-            )
-            request.message_post(
-                body=_(
-                    "Submitted for %(amount)s %(currency)s (policy band: %(band)s). "
-                    "Approvals required, in order: %(approvers)s.",
-                    amount=amount,
-                    currency=company.currency_id.name,
-                    band=band.describe(),
-                    approvers=approvers,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            if band.approvals:
-                request._schedule_approval_activities()
-            else:
-                auto_approved |= request
-        if auto_approved:
-            auto_approved.sudo().write({"state": "approved"})
-            for request in auto_approved:
-                request.message_post(
-                    body=_("Approved automatically: the policy requires no approval."),
-                    subtype_xmlid="mail.mt_note",
-                )
-            auto_approved._post_write_off()
-        return True
-
-    def _get_policy(self):
-        self.ensure_one()
-        try:
-            return self.company_id._ar_parse_write_off_policy()
-        except LadderError as error:
-            raise UserError(
-                _(
-                    "The write-off policy of %(company)s is not valid:\n%(problems)s",
-                    company=self.company_id.name,
-                    problems=str(error),
-                )
-            ) from error
-
-    def _reason_label(self):
-        return dict(self._fields["reason"]._description_selection(self.env)).get(
-            self.reason, self.reason
-        )
-
-    def _check_still_open(self):
-        self.ensure_one()
-        if not self.move_ids:
-            raise UserError(_("%(name)s has no invoices.", name=self.name))
-        closed = self.move_ids.filtered(
-            lambda m: m.state != "posted" or m.payment_state not in OPEN_PAYMENT_STATES
-        )
-        if closed:
-            raise UserError(
-                _(
-                    "%(name)s: %(moves)s no longer open; remove them from the request.",
-                    name=self.name,
-                    moves=", ".join(closed.mapped("display_name")),
-                )
-            )
-
-    # Approval ------------------------------------------------------------------------
-
-    def _approval_refusal(self, user, approval):
-        """Why ``user`` may not give ``approval`` (None: they may)."""
-        self.ensure_one()
-        if user == self.requester_id:
-            return _("the requester cannot approve their own write-off request")
-        if user in self.approval_ids.filtered(lambda a: a.state == "approved").user_id:
-            return _(
-                "%(user)s has already approved this request; each approval must "
-                "come from a different person",
-                user=user.name,
-            )
-        if approval.group_id not in user.groups_id:
-            return _(
-                "this approval must come from a member of '%(group)s'",
-                group=approval.group_id.full_name,
-            )
-        return None
-
-    def action_approve(self, comment=None):
-        """Give the next approval the policy requires; the last one posts."""
-        user = self.env.user
-        fully_approved = self.browse()
-        for request in self:
-            if request.state != "submitted" or not request.next_approval_id:
-                raise UserError(
-                    _("%(name)s is not waiting for an approval.", name=request.name)
-                )
-            approval = request.next_approval_id
-            refusal = request._approval_refusal(user, approval)
-            if refusal:
-                raise AccessError(
-                    _(
-                        "You cannot approve %(name)s: %(why)s.",
-                        name=request.name,
-                        why=refusal,
-                    )
-                )
-            # Checked above: the user gives the approval the policy asks of them.
-            approval.sudo().write(
-                {
-                    "state": "approved",
-                    "user_id": user.id,
-                    "date": fields.Datetime.now(),
-                    "comment": comment or False,
-                }
-            )
-            request._close_approval_activities(feedback=comment)
-            request.message_post(
-                body=_(
-                    "Approved by %(user)s as %(group)s%(comment)s",
-                    user=user.name,
-                    group=approval.group_id.full_name,
-                    comment=f": {comment}" if comment else ".",
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            if request.next_approval_id:
-                request._schedule_approval_activities()
-            else:
-                fully_approved |= request
-        if fully_approved:
-            fully_approved.sudo().write({"state": "approved"})
-            fully_approved._post_write_off()
-        return True
-
-    def action_reject(self, comment):
-        """Refuse the request (a comment is required); it cannot be posted any more."""
-        if not comment or not str(comment).strip():
-            raise UserError(_("Say why the write-off is rejected."))
-        user = self.env.user
-        for request in self:
-            if request.state != "submitted" or not request.next_approval_id:
-                raise UserError(
-                    _("%(name)s is not waiting for an approval.", name=request.name)
-                )
-            refusal = request._approval_refusal(user, request.next_approval_id)
-            if refusal:
-                raise AccessError(
-                    _(
-                        "You cannot reject %(name)s: %(why)s.",
-                        name=request.name,
-                        why=refusal,
-                    )
-                )
-            request.next_approval_id.sudo().write(
-                {
-                    "state": "rejected",
-                    "user_id": user.id,
-                    "date": fields.Datetime.now(),
-                    "comment": comment,
-                }
-            )
-            request.sudo().write({"state": "rejected", "decision_comment": comment})
-            request._close_approval_activities(feedback=comment, done=False)
-            request.message_post(
-                body=_(
-                    "Rejected by %(user)s: %(comment)s", user=user.name, comment=comment
-                ),
-                partner_ids=request.requester_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
-        return True
-
-    def action_reset_to_draft(self):
-        """The requester takes a rejected request back to change and resubmit it."""
-        is_manager = self.env.user.has_group("ar_collections.group_collections_manager")
-        for request in self:
-            if request.state != "rejected":
-                raise UserError(_("Only rejected requests can go back to draft."))
-            if request.requester_id != self.env.user and not is_manager:
-                raise AccessError(
-                    _(
-                        "Only the requester or a collections manager can reopen "
-                        "%(name)s.",
-                        name=request.name,
-                    )
-                )
-            request.approval_ids.sudo().unlink()
-            request.sudo().write(
-                {"state": "draft", "band_description": False, "posting_method": False}
-            )
-        return True
-
-    def _approval_candidates(self):
-        """Users who could give the next approval."""
-        self.ensure_one()
-        approval = self.next_approval_id
-        done = self.approval_ids.filtered(lambda a: a.state == "approved").user_id
-        return approval.group_id.users.filtered(
-            lambda u, r=self: (
-                not u.share
-                and u.active
-                and u != r.requester_id
-                and u not in done
-                and r.company_id in u.company_ids
-                and u.id != self.env.ref("base.user_root").id
-            )
-        )
-
-    def _schedule_approval_activities(self):
-        todo = self.env.ref("ar_collections.mail_activity_type_write_off_approval")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
-        vals_list = []
-        for request in self:
-            group = request.next_approval_id.group_id
-            for user in request._approval_candidates():
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": request.id,
-                        "activity_type_id": todo.id,
-                        "summary": _("Approve write-off %(name)s", name=request.name),
-                        "note": _(
-                            "%(amount)s %(currency)s of %(partner)s, reason: "
-                            "%(reason)s. Your approval as %(group)s is requested.",
-                            amount=request.amount,
-                            currency=request.company_currency_id.name,
-                            partner=request.partner_id.display_name,
-                            reason=request._reason_label(),
-                            group=group.full_name,
-                        ),
-                        "date_deadline": today + timedelta(days=2),
-                        "user_id": user.id,
-                    }
-                )
-        # Approvers may hold no collections group; the activity only points them to
-        # a request they are entitled to read (see ir.model.access).
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(vals_list)
-
-    def _close_approval_activities(self, feedback=None, done=True):
-        """The approver's own activity is marked done; the others are removed."""
-        activity_type = self.env.ref(
-            "ar_collections.mail_activity_type_write_off_approval"
-        )
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        )
-        own = activities.browse()
-        if done:
-            own = activities.filtered(lambda a: a.user_id == self.env.user)
-            own.action_feedback(feedback=feedback or False)
-        (activities - own).unlink()
-
-    # Posting -------------------------------------------------------------------------
-
-    def _check_approvals_complete(self):
-        """The server-side guard of posting: every approval the policy required at
-        submission is given, each by a different user who is not the requester."""
-        for request in self:
-            if request.state != "approved":
-                raise UserError(
-                    _(
-                        "%(name)s is not approved; it cannot be posted.",
-                        name=request.name,
-                    )
-                )
-            approvals = request.approval_ids
-            users = approvals.user_id
-            if (
-                any(approval.state != "approved" for approval in approvals)
-                or len(users) != len(approvals)
-                or request.requester_id in users
-                or any(
-                    approval.group_id not in approval.user_id.groups_id
-                    for approval in approvals
-                )
-            ):
-                raise AccessError(
-                    _(
-                        "%(name)s lacks the approvals its write-off policy requires.",
-                        name=request.name,
-                    )
-                )
-
-    def _post_write_off(self):
-        """Post the write-offs (credit note or bad-debt entry), reconcile them with the
-        invoices and record the stage ``written_off``.
-
-        The approvals were checked by the caller (and again here); the accounting
-        entries are then created with sudo() because the approvers (collections
-        managers) need not be accountants: only the entries of these requests are
-        written.
-        """
-        self._check_approvals_complete()
-        today = fields.Date.context_today(self)
-        stage = self.env["ar.collection.stage"]._get_by_code()["written_off"]
-        Event = self.env["ar.collection.event"].sudo()
-        event_vals = []
-        for request in self:
-            policy = request._get_policy()
-            company = request.company_id
-            moves = request.move_ids.filtered(
-                lambda m: m.state == "posted" and m.payment_state in OPEN_PAYMENT_STATES
-            )
-            if not moves:
-                raise UserError(
-                    _(
-                        "%(name)s: its invoices are no longer open; nothing to "
-                        "write off.",
-                        name=request.name,
-                    )
-                )
-            residuals = {move.id: move.amount_residual for move in moves}
-            sudo_moves = moves.sudo().with_company(company)
-            if request.posting_method == CREDIT_NOTE:
-                entries = request._post_credit_notes(sudo_moves, today)
-            else:
-                account = company._ar_bad_debt_account(policy)
-                if not account:
-                    raise UserError(
-                        _("No bad-debt account to post %(name)s to.", name=request.name)
-                    )
-                entries = request._post_bad_debt_entry(sudo_moves, account, today)
-            request.sudo().write(
-                {
-                    "state": "posted",
-                    "date_posted": today,
-                    "write_off_move_ids": [Command.link(entry.id) for entry in entries],
-                    "postmortem_required": policy.postmortem_required(request.amount),
-                }
-            )
-            for move in moves:
-                event_vals.append(
-                    {
-                        "move_id": move.id,
-                        "partner_id": move.commercial_partner_id.id,
-                        "company_id": company.id,
-                        **Event._origin_values("write_off", request),
-                        "step_code": WRITE_OFF_STEP,
-                        "action_kind": "write_off",
-                        "stage_id": stage.id,
-                        "state": "done",
-                        "date": today,
-                        "amount_residual": residuals[move.id],
-                        "result": _(
-                            "Written off by %(name)s (%(reason)s): %(entries)s",
-                            name=request.name,
-                            reason=request._reason_label(),
-                            entries=", ".join(entries.mapped("name")),
-                        ),
-                    }
-                )
-            request.message_post(
-                body=_(
-                    "Posted: %(entries)s. The invoices are settled and written off.",
-                    entries=", ".join(entries.mapped("name")),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-            if request.postmortem_required:
-                request.message_post(
-                    body=_("A post-mortem is required for this write-off."),
-                    subtype_xmlid="mail.mt_note",
-                )
-        # Events are the collections audit trail; approvers may only read them.
-        self.env["ar.collection.event"].sudo().create(event_vals)
-
-    def _post_credit_notes(self, moves, date):
-        """One credit note per invoice, for its residual, reconciled with it."""
-        refunds = self.env["account.move"].sudo()
-        for move in moves:
-            residual = move.amount_residual
-            if move.currency_id.compare_amounts(residual, move.amount_total) == 0:
-                refund = move._reverse_moves(
-                    [
-                        {
-                            "date": date,
-                            "invoice_date": date,
-                            "invoice_date_due": date,
-                            "ref": self._entry_ref(move),
-                            "invoice_payment_term_id": False,
-                        }
-                    ],
-                    cancel=False,
-                )
-            else:
-                refund = self._partial_credit_note(move, residual, date)
-            refund.action_post()
-            self._reconcile(move, refund)
-            refunds |= refund
-        return refunds
-
-    def _entry_ref(self, move):
-        return _(
-            "Write-off %(name)s of %(invoice)s (%(reason)s)",
-            name=self.name,
-            invoice=move.name,
-            reason=self._reason_label(),
-        )
-
-    def _partial_credit_note(self, move, residual, date):
-        """A credit note for the residual of a partly paid invoice.
-
-        Each product line of the invoice is credited at ``residual / total`` of its
-        amount (tax excluded, or included when its taxes are price-included) with
-        the same taxes, so the tax is reduced in the same proportion. A last line
-        without tax takes the rounding difference so that the credit note is
-        exactly the residual.
-        """
-        currency = move.currency_id
-        ratio = residual / move.amount_total
-        lines = []
-        for line in move.invoice_line_ids.filtered(
-            lambda l: l.display_type == "product"
-        ):
-            included = any(tax.price_include for tax in line.tax_ids)
-            base = line.price_total if included else line.price_subtotal
-            lines.append(
-                Command.create(
-                    {
-                        "name": line.name,
-                        "account_id": line.account_id.id,
-                        "tax_ids": [Command.set(line.tax_ids.ids)],
-                        "quantity": 1,
-                        "price_unit": currency.round(base * ratio),
-                        "analytic_distribution": line.analytic_distribution,
-                    }
-                )
-            )
-        refund = move.create(
-            {
-                "move_type": "out_refund",
-                "partner_id": move.partner_id.id,
-                "journal_id": move.journal_id.id,
-                "currency_id": currency.id,
-                "fiscal_position_id": move.fiscal_position_id.id,
-                "invoice_date": date,
-                "date": date,
-                "invoice_date_due": date,
-                "invoice_payment_term_id": False,
-                "reversed_entry_id": move.id,
-                "ref": self._entry_ref(move),
-                "invoice_line_ids": lines,
-            }
-        )
-        difference = residual - refund.amount_total
-        if not currency.is_zero(difference):
-            account = move.invoice_line_ids.filtered(
-                lambda l: l.display_type == "product"
-            )[:1].account_id
-            refund.write(
-                {
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": _("Rounding of the write-off"),
-                                "account_id": account.id,
-                                "tax_ids": [Command.clear()],
-                                "quantity": 1,
-                                "price_unit": difference,
-                            }
-                        )
-                    ]
-                }
-            )
-        return refund
-
-    def _post_bad_debt_entry(self, moves, account, date):
-        """One miscellaneous entry: the open receivable of each invoice is credited
-        (in the invoice currency, at the rate of ``date``) against the bad-debt
-        account, then reconciled with the invoice."""
-        company = self.company_id
-        journal = (
-            self.env["account.journal"]
-            .sudo()
-            .search(
-                [
-                    ("type", "=", "general"),
-                    *self.env["account.journal"]._check_company_domain(company),
-                ],
-                limit=1,
-            )
-        )
-        if not journal:
-            raise UserError(
-                _(
-                    "%(company)s has no miscellaneous journal to post write-offs in.",
-                    company=company.name,
-                )
-            )
-        line_vals = []
-        pairs = []
-        for move in moves:
-            debit_balance = 0.0
-            debit_currency = 0.0
-            for line in self._open_receivable_lines(move):
-                amount_currency = line.amount_residual_currency
-                balance = line.currency_id._convert(
-                    amount_currency, company.currency_id, company, date
-                )
-                line_vals.append(
-                    {
-                        "name": self._entry_ref(move),
-                        "account_id": line.account_id.id,
-                        "partner_id": line.partner_id.id,
-                        "currency_id": line.currency_id.id,
-                        "amount_currency": -amount_currency,
-                        "balance": -balance,
-                    }
-                )
-                pairs.append(line)
-                debit_balance += balance
-                debit_currency += amount_currency
-            line_vals.append(
-                {
-                    "name": self._entry_ref(move),
-                    "account_id": account.id,
-                    "partner_id": move.commercial_partner_id.id,
-                    "currency_id": move.currency_id.id,
-                    "amount_currency": debit_currency,
-                    "balance": debit_balance,
-                }
-            )
-        entry = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": date,
-                    "ref": _(
-                        "Write-off %(name)s (%(reason)s)",
-                        name=self.name,
-                        reason=self._reason_label(),
-                    ),
-                    "line_ids": [Command.create(vals) for vals in line_vals],
-                }
-            )
-        )
-        entry.action_post()
-        credit_lines = entry.line_ids.filtered(lambda l: l.account_id != account)
-        for invoice_line, credit_line in zip(pairs, credit_lines, strict=True):
-            (invoice_line | credit_line).reconcile()
-        return entry
-
-    def _reconcile(self, move, counterpart):
-        lines = self._open_receivable_lines(move) | self._open_receivable_lines(
-            counterpart
-        )
-        lines.reconcile()
-
-    @api.model
-    def _open_receivable_lines(self, move):
-        return move.line_ids.filtered(
-            lambda l: (
-                l.account_id.account_type == "asset_receivable" and not l.reconciled
-            )
-        )
-
-    # Recovery ------------------------------------------------------------------------
-
-    def action_recover(self):
-        """Money came in after the write-off: reverse the write-off entries so that
-        the invoices are open again and the payment can be reconciled with them.
-
-        The write-off entries stay (reversed); the invoices leave the stage
-        ``written_off`` (its event is cancelled) and are looked at by the next run.
-        """
-        if not self.env.user.has_group(
-            "ar_collections.group_collections_manager"
-        ) and not self.env.user.has_group("account.group_account_manager"):
-            raise AccessError(
-                _(
-                    "Only a collections manager or an accounting manager can record a "
-                    "recovery."
-                )
-            )
-        today = fields.Date.context_today(self)
-        for request in self:
-            if request.state != "posted" or request.recovered:
-                raise UserError(
-                    _(
-                        "%(name)s is not a posted write-off that can be recovered.",
-                        name=request.name,
-                    )
-                )
-            # Permission checked above; the reversal is an accounting write the
-            # collections manager may not hold rights for.
-            entries = request.write_off_move_ids.sudo()
-            reversals = entries._reverse_moves(
-                [
-                    {
-                        "date": today,
-                        "ref": _("Recovery of write-off %(name)s", name=request.name),
-                        **(
-                            {"invoice_date": today, "invoice_date_due": today}
-                            if entry.is_invoice()
-                            else {}
-                        ),
-                    }
-                    for entry in entries
-                ],
-                cancel=True,
-            )
-            request.sudo().write(
-                {
-                    "recovered": True,
-                    "recovery_date": today,
-                    "recovery_move_ids": [Command.link(move.id) for move in reversals],
-                }
-            )
-            events = (
-                self.env["ar.collection.event"]
-                .sudo()
-                .search(
-                    [
-                        ("move_id", "in", request.move_ids.ids),
-                        ("origin_model", "=", request._name),
-                        ("origin_res_id", "=", request.id),
-                        ("state", "=", "done"),
-                    ]
-                )
-            )
-            events.write(
-                {
-                    "state": "cancelled",
-                    "result": _(
-                        "Recovered on %(date)s (%(entries)s)",
-                        date=today,
-                        entries=", ".join(reversals.mapped("name")),
-                    ),
-                }
-            )
-            request.move_ids._ar_reset_collection_schedule()
-            request.message_post(
-                body=_(
-                    "Recovery: the write-off was reversed by %(entries)s; the invoices "
-                    "are open again for the payment to be reconciled.",
-                    entries=", ".join(reversals.mapped("name")),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
 
     # Navigation ----------------------------------------------------------------------
 

@@ -30,7 +30,9 @@ class ArWriteOffDecision(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if self.decision == "approve":
-            self.request_id.action_approve(comment=self.comment)
+            result = self.request_id.action_approve(comment=self.comment)
+            if isinstance(result, dict):
+                return result  # not posted: the warning that a new approval is needed
         else:
             if not (self.comment or "").strip():
                 raise UserError(_("Say why the write-off is rejected."))
