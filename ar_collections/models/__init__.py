@@ -1,4 +1,5 @@
 from . import ar_collection_stage
+from . import ar_workflow_guard
 from . import ar_collection_case_mixin
 from . import ar_dunning_ladder
 from . import ar_dunning_step

@@ -3,12 +3,6 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-# The workflow's own writes carry this object in their context. An RPC caller can
-# only send JSON values (text, numbers, lists, mappings), so no context it sends is
-# this object: no context key unlocks a workflow field.
-_WORKFLOW_WRITE = object()
-_WORKFLOW_KEY = "ar_collections_workflow_write"
-
 
 class ArApprovalMixin(models.AbstractModel):
     """A request that other people approve: the segregation-of-duties rules shared
@@ -19,8 +13,8 @@ class ArApprovalMixin(models.AbstractModel):
       any caller (RPC, import, sudo()).
     - The workflow fields (``_ar_workflow_fields``) are written only by the
       workflow methods, through ``_ar_workflow_write``: the method checks the
-      user's right first, then writes with sudo() and a context value that no
-      RPC caller can produce. ``_ar_workflow_sudo_ok``: a plain sudo() write may
+      user's right first, then writes with sudo() inside
+      ``ar.workflow.guard._ar_unlocked``, which no RPC caller can reach. ``_ar_workflow_sudo_ok``: a plain sudo() write may
       also change them (server code only; the requester stays locked).
     - An approval comes from a member of the group awaited
       (``_ar_next_approval_group``), never from the requester, never twice from
@@ -31,6 +25,7 @@ class ArApprovalMixin(models.AbstractModel):
     """
 
     _name = "ar.approval.mixin"
+    _inherit = ["ar.workflow.guard"]
     _description = "Approval by others than the requester"
 
     _ar_requester_field = "requester_id"
@@ -75,19 +70,16 @@ class ArApprovalMixin(models.AbstractModel):
 
     # Requester and workflow fields ---------------------------------------------------
 
-    def _ar_is_workflow_write(self):
-        return self.env.context.get(_WORKFLOW_KEY) is _WORKFLOW_WRITE
-
     def _ar_workflow_write(self, vals):
         """The workflow's own write: the caller has checked the user's right."""
-        return self.sudo().with_context(**{_WORKFLOW_KEY: _WORKFLOW_WRITE}).write(vals)
+        return self.sudo()._ar_write_unlocked(vals)
 
     def _ar_set_requester(self):
         """On submission: the submitting user becomes the requester."""
         self._ar_workflow_write({self._ar_requester_field: self.env.user.id})
 
-    def _ar_check_workflow_fields(self, vals):
-        if self._ar_is_workflow_write():
+    def _ar_check_approval_fields(self, vals):
+        if self._ar_is_unlocked():
             return
         if self._ar_requester_field in vals:
             raise UserError(
@@ -113,12 +105,12 @@ class ArApprovalMixin(models.AbstractModel):
         for vals in vals_list:
             # Whatever the caller says: the creating user, replaced on submission.
             vals.pop(self._ar_requester_field, None)
-            self._ar_check_workflow_fields(vals)
+            self._ar_check_approval_fields(vals)
             vals[self._ar_requester_field] = self.env.user.id
         return super().create(vals_list)
 
     def write(self, vals):
-        self._ar_check_workflow_fields(vals)
+        self._ar_check_approval_fields(vals)
         return super().write(vals)
 
     # Who may approve -----------------------------------------------------------------

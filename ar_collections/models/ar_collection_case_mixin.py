@@ -1,13 +1,5 @@
-import contextlib
-import contextvars
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-
-# (model, id) of the cases whose guarded fields our own code is changing now. A
-# context variable is local to the thread (and task) that sets it and no RPC
-# argument reaches it, unlike a context key, which every caller may pass.
-_UNLOCKED = contextvars.ContextVar("ar_collection_case_unlocked", default=frozenset())
 
 
 class ArCollectionCaseMixin(models.AbstractModel):
@@ -40,7 +32,7 @@ class ArCollectionCaseMixin(models.AbstractModel):
 
     _name = "ar.collection.case.mixin"
     _description = "Collection case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ar.workflow.guard"]
 
     _ar_case_deletable_states = None
     _ar_case_sequence_code = None
@@ -109,7 +101,7 @@ class ArCollectionCaseMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._ar_check_workflow_fields(vals, creating=True)
+            self._ar_check_case_fields(vals, creating=True)
             self._ar_case_defaults(vals)
             if self._ar_case_sequence_code and vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(
@@ -224,34 +216,10 @@ class ArCollectionCaseMixin(models.AbstractModel):
                     date_deadline=deadline,
                 )
 
-    # Guarded fields -------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def _ar_unlocked(self):
-        """Within this block, the case's own methods may change the fields that
-        its write() guards (state, frozen fields), on these records only."""
-        token = _UNLOCKED.set(
-            _UNLOCKED.get() | {(self._name, case_id) for case_id in self.ids}
-        )
-        try:
-            yield
-        finally:
-            _UNLOCKED.reset(token)
-
-    def _ar_is_unlocked(self):
-        """Whether every record is being changed by its own methods now."""
-        unlocked = _UNLOCKED.get()
-        return all((self._name, case_id) in unlocked for case_id in self.ids)
-
-    def _ar_write_unlocked(self, vals):
-        """write() for the case's own methods, after their own checks."""
-        with self._ar_unlocked():
-            return self.write(vals)
-
     # Workflow fields ------------------------------------------------------------------
 
     def write(self, vals):
-        self._ar_check_workflow_fields(vals)
+        self._ar_check_case_fields(vals)
         frozen = self._ar_case_frozen_fields & vals.keys()
         if frozen and not self._ar_is_unlocked():
             locked = self.filtered(
@@ -274,7 +242,7 @@ class ArCollectionCaseMixin(models.AbstractModel):
     def _ar_field_labels(self, names):
         return ", ".join(sorted(self._fields[name].string for name in names))
 
-    def _ar_check_workflow_fields(self, vals, creating=False):
+    def _ar_check_case_fields(self, vals, creating=False):
         """Refuse the workflow fields in ``vals`` (on creation: unless they hold
         their default, which forms send)."""
         forced = self._ar_case_workflow_fields & vals.keys()

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..ladder.write_off_policy import REASON_LABELS
+
 DISPUTE_STATES = [("open", "Open"), ("resolved", "Resolved")]
 DISPUTE_REASONS = [
     ("price", "Wrong price"),
@@ -20,9 +22,9 @@ DISPUTE_OUTCOMES = [
     ("customer_wrong", "Customer wrong"),
 ]
 MANAGER_GROUP = "ar_collections.group_collections_manager"
+# How a dispute settled in the customer's favour is booked: the credit-note reasons.
 WRITE_OFF_REASONS = [
-    ("dispute_settlement", "Dispute settlement"),
-    ("allowed_deduction", "Allowed deduction"),
+    (code, REASON_LABELS[code]) for code in ("dispute_settlement", "allowed_deduction")
 ]
 
 

@@ -288,7 +288,7 @@ class ArWriteOffRequest(models.Model):
 
     def write(self, vals):
         frozen = REQUEST_FIELDS & vals.keys()
-        if frozen and not self.env.su and not self._ar_is_workflow_write():
+        if frozen and not self.env.su and not self._ar_is_unlocked():
             locked = self.filtered(lambda r: r.state != "draft")
             if locked:
                 raise UserError(
