@@ -17,5 +17,5 @@ if [ -n "${UPDATE:-}" ]; then
     "${ODOO[@]}" -c "$conf" -d "$db" -u ar_collections --stop-after-init --no-http
 fi
 log "serving $db on http://localhost:$PORT (login admin / admin; collector1 / collector1)"
-log "mail sent by Odoo: $BUILD/mail/index.html (make stop stops the catcher${PGHOST:+ and the local PostgreSQL})"
+log "mail sent by Odoo: $BUILD/mail/index.html (make stop stops the mail catcher and the local PostgreSQL, if any)"
 exec "${ODOO[@]}" -c "$conf" -d "$db" --http-port="$PORT" --max-cron-threads=1
