@@ -220,21 +220,25 @@ def port_open(port):
         return sock.connect_ex((HOST, port)) == 0
 
 
-def running_pid(folder):
-    pidfile = Path(folder) / "catcher.pid"
+def running(folder):
+    """(pid, port) of the catcher started for folder, or (None, None)."""
     try:
-        pid = int(pidfile.read_text())
+        pid, port = (int(n) for n in (Path(folder) / "catcher.pid").read_text().split())
         os.kill(pid, 0)
     except (OSError, ValueError):
-        return None
-    return pid
+        return None, None
+    return pid, port
 
 
 def start(folder, port):
     folder = Path(folder)
-    if pid := running_pid(folder):
+    pid, running_port = running(folder)
+    if pid and running_port == port:
         print(f"mail catcher already running (pid {pid}); mail in {folder}/index.html")
         return 0
+    if pid:
+        stop(folder)
+        time.sleep(0.5)
     if port_open(port):
         print(
             f"FAILED: port {HOST}:{port} is taken by another program; "
@@ -261,7 +265,7 @@ def start(folder, port):
         )
     for _ in range(50):
         if port_open(port):
-            (folder / "catcher.pid").write_text(str(process.pid))
+            (folder / "catcher.pid").write_text(f"{process.pid} {port}")
             print(
                 f"== mail catcher on {HOST}:{port} (pid {process.pid}); "
                 f"caught mail: {folder}/index.html"
@@ -278,7 +282,7 @@ def start(folder, port):
 
 
 def stop(folder):
-    pid = running_pid(folder)
+    pid, _port = running(folder)
     if not pid:
         print("the mail catcher is not running")
         return 0
@@ -306,7 +310,7 @@ def main(argv=None):
         return start(args.dir, args.port)
     if args.command == "stop":
         return stop(args.dir)
-    return 0 if running_pid(args.dir) else 1
+    return 0 if running(args.dir)[0] else 1
 
 
 if __name__ == "__main__":
