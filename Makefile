@@ -40,7 +40,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PY := $(abspath $(VENV))/bin/python
-ODOO := $(PY) $(ODOO_SRC)/odoo-bin
 VENV_STAMP := $(VENV)/.ar_collections-requirements.stamp
 RESULTS := $(BUILD)/test-results
 
