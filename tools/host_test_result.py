@@ -1,11 +1,12 @@
 """Reads the log of an ``odoo-bin --test-tags`` run (tools/host_tests.sh).
 
-Usage: host_test_result.py LOG DB REPORT.json
+Usage: host_test_result.py LOG DB REPORT.json [TAGS]
 
 Writes the counts of kind ``host`` to REPORT.json in the format of
 tests/conftest.py (tools/test_summary.py adds them up), prints the failing tests'
 log lines, and exits 1 when a test failed or errored, when none ran, or when the
-log has no result line for DB.
+log has no result line for DB, or when a test class named in TAGS (the
+``--test-tags`` value, ``/module:Class`` items) ran no test (a misspelt name).
 """
 
 import json
@@ -20,7 +21,12 @@ SKIPPED = re.compile(r" INFO \S+ \S+: skipped ")
 PROBLEM = re.compile(r" (ERROR|CRITICAL) ")
 
 
-def main(log_path, db, report_path):
+def classes_without_tests(tags, text):
+    names = [tag.partition(":")[2].partition(".")[0] for tag in tags.split(",")]
+    return [n for n in names if n and f"Starting {n}." not in text]
+
+
+def main(log_path, db, report_path, tags=""):
     text = Path(log_path).read_text(errors="replace")
     lines = text.splitlines()
     results = [m for m in RESULT.finditer(text) if m.group(4) == db]
@@ -42,6 +48,9 @@ def main(log_path, db, report_path):
         print("\n".join(line for line in lines if PROBLEM.search(line))[-20000:])
         print(f"FAILED: Odoo's own tests on {db} (log: {log_path})")
         return 1
+    if missing := classes_without_tests(tags, text):
+        print(f"FAILED: no test of {', '.join(missing)} ran (log: {log_path})")
+        return 1
     if not run:
         print(f"FAILED: no Odoo test ran on {db} (log: {log_path})")
         return 1
@@ -49,4 +58,4 @@ def main(log_path, db, report_path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))

@@ -23,4 +23,4 @@ rc=0
 "${ODOO[@]}" -c "$(conf_of "$db")" -d "$db" --test-tags "$tags" --stop-after-init \
     --http-port="$PORT" --log-level=info > "$test_log" 2>&1 || rc=$?
 echo "   ran in $(($(date +%s) - start))s (odoo-bin exit $rc)"
-"$PY" tools/host_test_result.py "$test_log" "$db" "$RESULTS/host.json"
+"$PY" tools/host_test_result.py "$test_log" "$db" "$RESULTS/host.json" "$tags"
