@@ -1,16 +1,19 @@
 """Sum up the per-kind test counts written by tests/conftest.py (``make test``).
 
 Usage: test_summary.py RESULTS_DIR
-Reads RESULTS_DIR/pure.json and RESULTS_DIR/odoo.json; prints one line; exits 1 when
-a group did not run or a test failed, errored or was skipped in a browser group.
+Reads RESULTS_DIR/pure.json, odoo.json (both written by tests/conftest.py) and
+host.json (Odoo's own tests, tools/host_test_result.py); prints one line of counts
+by kind (pure, odoo, browser, host); exits 1 when a group did not run, when a kind
+has no passed test, or when a test failed or errored (a skipped browser test of
+ours counts as failed: tests/odoo/conftest.py).
 """
 
 import json
 import sys
 from pathlib import Path
 
-GROUPS = ("pure", "odoo")
-KINDS = ("pure", "odoo", "browser")
+GROUPS = ("pure", "odoo", "host")
+KINDS = ("pure", "odoo", "browser", "host")
 BAD = ("failed", "error")
 
 
