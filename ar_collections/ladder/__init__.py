@@ -9,7 +9,16 @@
 
 from .actions import ACTION_SCHEMAS, PARAM_TYPES, ActionSchema, ParamSpec
 from .checks import MISSING, Checker, describe_value
-from .engine import LADDER_END, REASONS, Decision, InvoiceFacts, decide
+from .engine import (
+    LADDER_END,
+    REASONS,
+    Decision,
+    InvoiceFacts,
+    StepRecord,
+    decide,
+    handled_codes,
+    next_step_code,
+)
 from .errors import LadderError, Problem
 from .schema import (
     WEEKDAYS,
@@ -21,6 +30,7 @@ from .schema import (
     describe_action,
     dump_step,
     parse_ladder,
+    step_signature,
 )
 from .yaml_source import SourceMap, load_yaml
 
@@ -44,10 +54,14 @@ __all__ = [
     "Problem",
     "SourceMap",
     "Step",
+    "StepRecord",
     "decide",
     "describe_action",
     "describe_value",
     "dump_step",
+    "handled_codes",
     "load_yaml",
+    "next_step_code",
     "parse_ladder",
+    "step_signature",
 ]

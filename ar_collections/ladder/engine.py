@@ -11,9 +11,18 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
-from .schema import Ladder, Step
+from .schema import Ladder, Step, step_signature
 
-__all__ = ["LADDER_END", "REASONS", "Decision", "InvoiceFacts", "decide"]
+__all__ = [
+    "LADDER_END",
+    "REASONS",
+    "Decision",
+    "InvoiceFacts",
+    "StepRecord",
+    "decide",
+    "handled_codes",
+    "next_step_code",
+]
 
 LADDER_END = date(9999, 12, 31)
 """``next_date`` when there is nothing more to do on this ladder."""
@@ -57,6 +66,65 @@ class Decision:
     skip: tuple[Step, ...]
     next_date: date
     reason: str
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """A step an invoice has handled (done, skipped or failed), as it was then:
+    its code, its day and the signature of its actions (``step_signature``)."""
+
+    code: str
+    day: int | None = None
+    signature: str | None = None
+
+
+def handled_codes(ladder: Ladder, records) -> frozenset[str]:
+    """The steps of ``ladder`` an invoice with this history has already handled.
+
+    A step's identity survives edits of the ladder and moves to another ladder:
+
+    1. a record whose code is a step of ``ladder`` handles that step;
+    2. every record tells how far the invoice went: each step of ``ladder`` whose
+       day is at most the record's day is handled (a renamed step keeps its day; an
+       earlier step inserted later, or the earlier steps of another ladder, are
+       behind the invoice);
+    3. a record whose code is not in ``ladder`` (renamed, removed, or from another
+       ladder) also handles the steps whose actions are the record's (same kinds and
+       parameters: the same message under another code or on another day).
+
+    The engine goes on after the most advanced handled step, so nothing the invoice
+    already received is sent again.
+    """
+    index = ladder._index
+    codes = set()
+    last_day = None
+    orphan_signatures = set()
+    for record in records:
+        if record.code in index:
+            codes.add(record.code)
+        elif record.signature:
+            orphan_signatures.add(record.signature)
+        if record.day is not None and (last_day is None or record.day > last_day):
+            last_day = record.day
+    if last_day is not None or orphan_signatures:
+        for step in ladder.steps:
+            if (last_day is not None and step.day <= last_day) or (
+                orphan_signatures and step_signature(step) in orphan_signatures
+            ):
+                codes.add(step.code)
+    return frozenset(codes)
+
+
+def next_step_code(ladder: Ladder, handled, decision: Decision) -> str | None:
+    """The code of the step after the most advanced one handled once ``decision``
+    is carried out (None: the end of the ladder)."""
+    codes = set(handled)
+    if decision.take:
+        codes.add(decision.take.code)
+    codes.update(step.code for step in decision.skip)
+    positions = [ladder._index[code] for code in codes if code in ladder._index]
+    following = max(positions) + 1 if positions else 0
+    return ladder.steps[following].code if following < len(ladder.steps) else None
 
 
 _FINISHED = Decision(None, (), LADDER_END, "finished")

@@ -8,6 +8,7 @@ expected. The objects are plain frozen values, safe to cache and share.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ __all__ = [
     "describe_action",
     "dump_step",
     "parse_ladder",
+    "step_signature",
 ]
 
 SUPPORTED_VERSION = 1
@@ -681,6 +683,21 @@ def dump_step(step: Step) -> str:
         actions.append({action.kind: {name: action.params[name] for name in names}})
     data["actions"] = actions
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def step_signature(step: Step) -> str:
+    """What a step does, without its code, day or stage: its actions' kinds and
+    parameters (defaults included). Two steps that send the same message have the
+    same signature; a rename or a new day keeps it."""
+    data = [
+        (
+            action.kind,
+            sorted((name, repr(value)) for name, value in action.params.items()),
+        )
+        for action in step.actions
+    ]
+    return hashlib.sha1(repr(data).encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 _ACTIVITY_TYPES = {

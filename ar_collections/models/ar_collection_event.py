@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from ..ladder import StepRecord
+
 EVENT_STATES = [
     ("done", "Done"),
     ("skipped", "Skipped"),
@@ -60,9 +62,17 @@ class ArCollectionEvent(models.Model):
     )
     ladder_id = fields.Many2one("ar.dunning.ladder", ondelete="set null", index=True)
     step_code = fields.Char(string="Step", required=True)
+    step_day = fields.Integer(
+        help="The step's day when it was applied: how far the invoice went, kept "
+        "when the step is later renamed or removed."
+    )
+    step_signature = fields.Char(
+        help="What the step did (its actions), to recognise it under another code "
+        "or in another ladder."
+    )
     action_index = fields.Integer(default=0)
     action_kind = fields.Char(string="Action")
-    stage_id = fields.Many2one("ar.collection.stage")
+    stage_id = fields.Many2one("ar.collection.stage", ondelete="restrict")
     state = fields.Selection(EVENT_STATES, required=True, default="done", index=True)
     date = fields.Date(required=True, index=True, help="Date of the run (as of).")
     result = fields.Text()
@@ -142,9 +152,9 @@ class ArCollectionEvent(models.Model):
         self.flush_model()
         columns = [
             "move_id", "partner_id", "company_id", "origin", "ladder_id", "step_code",
-            "action_index", "action_kind", "stage_id", "state", "date", "result",
-            "rule_snapshot", "notice_id", "activity_id", "user_id", "currency_id",
-            "amount_residual",
+            "step_day", "step_signature", "action_index", "action_kind", "stage_id",
+            "state", "date", "result", "rule_snapshot", "notice_id", "activity_id",
+            "user_id", "currency_id", "amount_residual",
         ]  # fmt: skip
         now = fields.Datetime.now()
         ids = []
@@ -206,3 +216,35 @@ class ArCollectionEvent(models.Model):
                 last_done = last_date
             history[move.id] = (handled, last_done)
         return history
+
+    @api.model
+    def _step_records(self, moves):
+        """For each invoice: the steps handled (done, skipped or failed), as
+        ``StepRecord`` (code, day, signature), and the date of the last step done.
+
+        One grouped query, whatever the number of invoices. The run maps the
+        records onto the invoice's current ladder (``ladder.handled_codes``).
+        """
+        records = {move_id: (set(), None) for move_id in moves.ids}
+        groups = self._read_group(
+            [
+                ("move_id", "in", moves.ids),
+                ("origin", "=", "ladder"),
+                ("state", "in", ("done", "skipped", "failed", "waiting")),
+            ],
+            ["move_id", "step_code", "step_day", "step_signature", "state"],
+            ["date:max"],
+        )
+        for move, step_code, step_day, signature, state, last_date in groups:
+            handled, last_done = records[move.id]
+            handled.add(
+                StepRecord(
+                    step_code,
+                    None if step_day is False else step_day,
+                    signature or None,
+                )
+            )
+            if state != "skipped" and (last_done is None or last_date > last_done):
+                last_done = last_date
+            records[move.id] = (handled, last_done)
+        return records
