@@ -1,16 +1,26 @@
 import logging
 import threading
+import traceback
 import zlib
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, formatLang, split_every
 
-from ..ladder import LADDER_END, InvoiceFacts, decide, dump_step
+from ..ladder import (
+    LADDER_END,
+    InvoiceFacts,
+    decide,
+    dump_step,
+    handled_codes,
+    next_step_code,
+    step_signature,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -129,7 +139,16 @@ class ArCollectionRun(models.AbstractModel):
 
     @api.model
     def _unlock(self):
-        self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_LOCK_KEY))
+        """Release the run's lock, even when the transaction was broken by a database
+        error: a session lock outlives the transaction, and a connection going back
+        to the pool with it would block every later run."""
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_LOCK_KEY))
+        except psycopg2.Error:
+            cr.rollback()
+            cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_LOCK_KEY))
 
     @api.model
     def _in_test(self):
@@ -139,25 +158,27 @@ class ArCollectionRun(models.AbstractModel):
 
     @api.model
     def _run_company(self, company, today, dry_run, counts, proposals, only_ladders):
+        """One company's run, batch by batch. A batch that fails is rolled back,
+        logged on the company's ladders and retried by the next run (its invoices
+        keep their schedule); the other batches and companies go on."""
         ladders = self.env["ar.dunning.ladder"].search(
             [("company_id", "=", company.id)], order="sequence, id"
         )
         if not ladders:
             return
-        if not dry_run:
-            self._before_company_run(company, today)
-        job = _RunJob(self, company, ladders, today, dry_run, only_ladders)
-        moves = self.env["account.move"]
-        due_domain = moves._ar_open_invoice_domain(company) + [
-            "|",
-            ("collection_next_date", "=", False),
-            ("collection_next_date", "<=", today),
-        ]
-        groups = moves._read_group(due_domain, ["commercial_partner_id"])
-        partner_ids = sorted(partner.id for (partner,) in groups)
+        try:
+            with self.env.cr.savepoint():
+                if not dry_run:
+                    self._before_company_run(company, today)
+                job = _RunJob(self, company, ladders, today, dry_run, only_ladders)
+                partner_ids = self._due_partner_ids(company, today)
+        except Exception as error:  # noqa: BLE001 - logged, the other companies go on
+            self._log_failure(ladders, today, error)
+            counts["companies_failed"] += 1
+            return
         done = 0
-        for batch in split_every(CUSTOMERS_PER_BATCH, partner_ids):
-            self._run_batch(job, list(batch), counts, proposals)
+        for batch in split_every(self._batch_size(), partner_ids):
+            self._run_batch_safely(job, list(batch), counts, proposals)
             done += len(batch)
             if not dry_run:
                 self.env["ir.cron"]._notify_progress(
@@ -165,6 +186,89 @@ class ArCollectionRun(models.AbstractModel):
                 )
                 if not self._in_test():
                     self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _batch_size(self):
+        """Customers per batch (system parameter ``ar_collections.run_batch_size``)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ar_collections.run_batch_size")
+        )
+        try:
+            return max(int(value), 1) if value else CUSTOMERS_PER_BATCH
+        except ValueError:
+            return CUSTOMERS_PER_BATCH
+
+    @api.model
+    def _due_partner_ids(self, company, today):
+        moves = self.env["account.move"]
+        due_domain = moves._ar_open_invoice_domain(company) + [
+            "|",
+            ("collection_next_date", "=", False),
+            ("collection_next_date", "<=", today),
+        ]
+        groups = moves._read_group(due_domain, ["commercial_partner_id"])
+        return sorted(partner.id for (partner,) in groups)
+
+    @api.model
+    def _run_batch_safely(self, job, partner_ids, counts, proposals):
+        """Run one batch in a savepoint; on any error roll it back and log it."""
+        batch_counts = Counter()
+        batch_proposals = []
+        try:
+            with self.env.cr.savepoint():
+                self._run_batch(job, partner_ids, batch_counts, batch_proposals)
+        except Exception as error:  # noqa: BLE001 - logged, retried by the next run
+            counts["batches_failed"] += 1
+            partners = self.env["res.partner"].browse(partner_ids)
+            self._log_failure(job.ladders, job.today, error, partners)
+            return
+        counts.update(batch_counts)
+        proposals.extend(batch_proposals)
+
+    @api.model
+    def _log_failure(self, ladders, today, error, partners=None):
+        """Say on the ladders' chatter (where managers look) what failed and why."""
+        _logger.error(
+            "Collections run of %s failed for %s customer(s) of %s; rolled back, "
+            "retried next run",
+            today,
+            len(partners) if partners else "all",
+            ladders.company_id.name,
+            exc_info=error,
+        )
+        if partners:
+            names = ", ".join(partners[:10].mapped("display_name"))
+            if len(partners) > 10:
+                names += ", ..."
+            what = _(
+                "a batch of %(count)s customer(s) (%(names)s)",
+                count=len(partners),
+                names=names,
+            )
+        else:
+            what = _(
+                "the preparation of company %(company)s",
+                company=ladders.company_id.name,
+            )
+        body = Markup("<p>%s</p><pre>%s</pre>") % (
+            _(
+                "Collections run of %(date)s: %(what)s failed and was rolled back; it "
+                "will be retried on the next run. Error: %(error)s",
+                date=today,
+                what=what,
+                error=str(error) or type(error).__name__,
+            ),
+            "".join(traceback.format_exception(error))[-2000:],
+        )
+        for ladder in ladders:
+            ladder.sudo().message_post(
+                body=body,
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.ref("base.partner_root").id,
+            )
 
     # Per batch of customers -----------------------------------------------------------
 
@@ -178,7 +282,7 @@ class ArCollectionRun(models.AbstractModel):
             + [("commercial_partner_id", "in", partner_ids)],
             order="invoice_date_due, id",
         )
-        history = self.env["ar.collection.event"]._step_history(moves)
+        history = self.env["ar.collection.event"]._step_records(moves)
         paused = self._get_paused(moves, today)
         shifts = self._get_shift_days(moves, today)
         jumps = self._get_jumps(moves, today)
@@ -203,12 +307,13 @@ class ArCollectionRun(models.AbstractModel):
             if job.only_ladders and ladder not in job.only_ladders:
                 continue
             parsed = job.parsed[ladder.id]
-            handled, last_done = history[move.id]
+            records, last_done = history[move.id]
+            handled = handled_codes(parsed, records)
             pause_until = paused.get(move.id, False)
             facts = InvoiceFacts(
                 move_id=move.id,
                 due_date=move.invoice_date_due,
-                handled_steps=frozenset(handled),
+                handled_steps=handled,
                 last_done_date=last_done,
                 paused=pause_until is not False,
                 paused_until=pause_until or None,
@@ -217,7 +322,7 @@ class ArCollectionRun(models.AbstractModel):
             )
             decision = decide(parsed, facts, today, overdue[partner_id])
             counts["invoices_evaluated"] += 1
-            next_step = self._next_step_code(parsed, handled, decision)
+            next_step = next_step_code(parsed, handled, decision)
             schedule[move.id] = (decision.next_date, next_step, ladder.id)
             if decision.take or decision.skip:
                 decisions.append((move, ladder, parsed, decision))
@@ -227,18 +332,6 @@ class ArCollectionRun(models.AbstractModel):
         if decisions:
             self._execute(job, decisions, moves, paused, counts)
         self.env["account.move"]._ar_write_schedule(schedule)
-
-    @api.model
-    def _next_step_code(self, parsed, handled, decision):
-        codes = set(handled)
-        if decision.take:
-            codes.add(decision.take.code)
-        codes.update(step.code for step in decision.skip)
-        positions = [
-            index for index, step in enumerate(parsed.steps) if step.code in codes
-        ]
-        following = max(positions) + 1 if positions else 0
-        return parsed.steps[following].code if following < len(parsed.steps) else None
 
     # Extension points -----------------------------------------------------------------
 
@@ -457,6 +550,8 @@ class ArCollectionRun(models.AbstractModel):
                         dict(
                             base,
                             step_code=step.code,
+                            step_day=step.day,
+                            step_signature=step_signature(step),
                             action_index=index,
                             action_kind=action.kind,
                             stage_id=stages[step.stage].id if step.stage else False,
@@ -484,6 +579,8 @@ class ArCollectionRun(models.AbstractModel):
                     dict(
                         base,
                         step_code=step.code,
+                        step_day=step.day,
+                        step_signature=step_signature(step),
                         action_index=index,
                         action_kind=action.kind,
                         stage_id=stages[step.stage].id if step.stage else False,
