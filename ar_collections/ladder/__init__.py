@@ -29,6 +29,7 @@ from .schema import (
     Step,
     describe_action,
     dump_step,
+    load_step,
     parse_ladder,
     step_signature,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "describe_value",
     "dump_step",
     "handled_codes",
+    "load_step",
     "load_yaml",
     "next_step_code",
     "parse_ladder",

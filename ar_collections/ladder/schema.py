@@ -29,6 +29,7 @@ __all__ = [
     "Step",
     "describe_action",
     "dump_step",
+    "load_step",
     "parse_ladder",
     "step_signature",
 ]
@@ -683,6 +684,23 @@ def dump_step(step: Step) -> str:
         actions.append({action.kind: {name: action.params[name] for name in names}})
     data["actions"] = actions
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def load_step(snapshot: str) -> Step:
+    """The step back from its ``dump_step`` snapshot (parameters as written): what
+    a retry of the step does, even when the ladder has changed since."""
+    data = yaml.safe_load(snapshot) or {}
+    actions = []
+    for item in data.get("actions") or ():
+        ((kind, params),) = item.items()
+        actions.append(Action(kind, FrozenParams(params or {})))
+    return Step(
+        code=data["code"],
+        day=data["day"],
+        stage=data.get("stage"),
+        actions=tuple(actions),
+    )
 
 
 @functools.lru_cache(maxsize=1024)

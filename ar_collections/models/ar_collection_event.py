@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import _, api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..ladder import StepRecord
@@ -7,6 +9,7 @@ EVENT_STATES = [
     ("done", "Done"),
     ("skipped", "Skipped"),
     ("failed", "Failed"),
+    ("waiting", "Waiting for the notice"),
     ("cancelled", "Cancelled"),
 ]
 EVENT_ORIGINS = [
@@ -76,6 +79,12 @@ class ArCollectionEvent(models.Model):
     state = fields.Selection(EVENT_STATES, required=True, default="done", index=True)
     date = fields.Date(required=True, index=True, help="Date of the run (as of).")
     result = fields.Text()
+    attempt_count = fields.Integer(
+        string="Attempts",
+        default=1,
+        help="How many times the run tried this action (a failed notice is retried "
+        "on later runs, up to a limit).",
+    )
     rule_snapshot = fields.Text(
         string="Rule applied", help="The ladder step as it was written when applied."
     )
@@ -149,12 +158,13 @@ class ArCollectionEvent(models.Model):
             if not vals.get("currency_id"):
                 raise ValueError("_create_log_rows needs complete values (currency_id)")
             vals.setdefault("origin", "ladder")
+            vals.setdefault("attempt_count", 1)
         self.flush_model()
         columns = [
             "move_id", "partner_id", "company_id", "origin", "ladder_id", "step_code",
             "step_day", "step_signature", "action_index", "action_kind", "stage_id",
             "state", "date", "result", "rule_snapshot", "notice_id", "activity_id",
-            "user_id", "currency_id", "amount_residual",
+            "user_id", "currency_id", "amount_residual", "attempt_count",
         ]  # fmt: skip
         now = fields.Datetime.now()
         ids = []
@@ -248,3 +258,65 @@ class ArCollectionEvent(models.Model):
                 last_done = last_date
             records[move.id] = (handled, last_done)
         return records
+
+    @api.model
+    def _ar_pending_notice_events(self, moves, notice_kinds):
+        """{move_id: the events of its last step still pending}: a notice that failed
+        and the actions waiting for it. Rows of a step the invoice has gone past
+        (failures recorded before notices were retried) are not pending."""
+        events = self.search(
+            [
+                ("move_id", "in", moves.ids),
+                ("origin", "=", "ladder"),
+                "|",
+                ("state", "=", "waiting"),
+                "&",
+                ("state", "=", "failed"),
+                ("action_kind", "in", list(notice_kinds)),
+            ],
+            order="move_id, id",
+        )
+        if not events:
+            return {}
+        latest = {
+            (move.id, step_code): last_id
+            for move, step_code, last_id in self._read_group(
+                [
+                    ("move_id", "in", events.move_id.ids),
+                    ("origin", "=", "ladder"),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["move_id", "step_code"],
+                ["id:max"],
+            )
+        }
+        newest_step = {}
+        for (move_id, step_code), last_id in latest.items():
+            if last_id > newest_step.get(move_id, (0, None))[0]:
+                newest_step[move_id] = (last_id, step_code)
+        pending = defaultdict(lambda: self.browse())
+        for event in events:
+            if newest_step[event.move_id.id][1] == event.step_code:
+                pending[event.move_id.id] |= event
+        return dict(pending)
+
+    def action_retry(self):
+        """Try the failed notices again on the next run (after fixing the cause)."""
+        self.check_access("read")  # collectors may retry what they can see
+        failed = self.filtered(
+            lambda event: event.state == "failed" and event.origin == "ladder"
+        )
+        failed.sudo().write({"attempt_count": 0})
+        failed.move_id._ar_reset_collection_schedule()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "%(count)s notice(s) will be tried again on the next run.",
+                    count=len(failed),
+                ),
+                "sticky": False,
+            },
+        }

@@ -18,6 +18,7 @@ from ..ladder import (
     decide,
     dump_step,
     handled_codes,
+    load_step,
     next_step_code,
     step_signature,
 )
@@ -27,6 +28,9 @@ _logger = logging.getLogger(__name__)
 CUSTOMERS_PER_BATCH = 500
 RUN_LOCK_KEY = zlib.crc32(b"ar_collections.run_collections")
 COUNT_KEYS = {"email": "emails", "letter": "letters", "activity": "activities"}
+STATE_COUNTS = {"failed": "actions_failed", "waiting": "actions_waiting"}
+NOTICE_RETRY_LIMIT = 3
+
 ACTIVITY_TYPES = {
     "call": "mail.mail_activity_data_call",
     "email": "mail.mail_activity_data_email",
@@ -52,6 +56,7 @@ class CustomerAction:
         "step",
         "step_index",
         "today",
+        "waiting_moves",
     )
 
     def __init__(self, partner, kind, ladder, today):
@@ -64,11 +69,43 @@ class CustomerAction:
         self.action = None
         self.moves = partner.env["account.move"]
         self.listed_moves = partner.env["account.move"]
+        self.waiting_moves = partner.env["account.move"]
 
-    def add(self, move, step, step_index, action):
+    def add(self, move, step, rank, action):
+        """Add an invoice's step; the step of highest ``rank`` words the message."""
         self.moves |= move
-        if step_index > self.step_index:
-            self.step, self.step_index, self.action = step, step_index, action
+        if self.step is None or rank > self.step_index:
+            self.step, self.step_index, self.action = step, rank, action
+
+
+class _Entry:
+    """One invoice's step to carry out in this run: the actions to run, by index,
+    and, for a retry, the events to update."""
+
+    __slots__ = ("actions", "events", "ladder", "move", "step")
+
+    def __init__(self, move, ladder, step, actions, events=None):
+        self.move = move
+        self.ladder = ladder
+        self.step = step
+        self.actions = actions
+        self.events = events
+
+    @classmethod
+    def taken(cls, move, ladder, decision):
+        step = decision.take
+        return cls(move, ladder, step, list(enumerate(step.actions)) if step else [])
+
+    @classmethod
+    def retry(cls, move, ladder, events):
+        """The pending actions of the step, as it was when it was taken."""
+        step = load_step(events[0].rule_snapshot)
+        actions = [
+            (event.action_index, step.actions[event.action_index])
+            for event in events
+            if event.action_index < len(step.actions)
+        ]
+        return cls(move, ladder, step, actions, events)
 
 
 class ArCollectionRun(models.AbstractModel):
@@ -283,6 +320,10 @@ class ArCollectionRun(models.AbstractModel):
             order="invoice_date_due, id",
         )
         history = self.env["ar.collection.event"]._step_records(moves)
+        pending = self.env["ar.collection.event"]._ar_pending_notice_events(
+            moves, self._notice_kinds()
+        )
+        retry_limit = self._notice_retry_limit()
         paused = self._get_paused(moves, today)
         shifts = self._get_shift_days(moves, today)
         jumps = self._get_jumps(moves, today)
@@ -296,6 +337,7 @@ class ArCollectionRun(models.AbstractModel):
 
         schedule = {}
         decisions = []
+        retries = []
         for move in moves:
             if move.collection_next_date and move.collection_next_date > today:
                 continue
@@ -305,6 +347,20 @@ class ArCollectionRun(models.AbstractModel):
                 schedule[move.id] = (LADDER_END, None, None)
                 continue
             if job.only_ladders and ladder not in job.only_ladders:
+                continue
+            if move.id in pending:
+                # A notice of its last step has not gone out: the ladder waits for
+                # it; it is retried (up to the limit), then left to the collector.
+                events = pending[move.id]
+                counts["invoices_evaluated"] += 1
+                failed = events.filtered(lambda e: e.state == "failed")
+                if failed and max(failed.mapped("attempt_count")) >= retry_limit:
+                    next_date = LADDER_END
+                else:
+                    next_date = today + timedelta(days=1)
+                    if move.id not in paused:
+                        retries.append(_Entry.retry(move, ladder, events))
+                schedule[move.id] = (next_date, events[0].step_code, ladder.id)
                 continue
             parsed = job.parsed[ladder.id]
             records, last_done = history[move.id]
@@ -329,8 +385,11 @@ class ArCollectionRun(models.AbstractModel):
         if job.dry_run:
             self._propose(job, decisions, moves, paused, counts, proposals)
             return
-        if decisions:
-            self._execute(job, decisions, moves, paused, counts)
+        if decisions or retries:
+            pending_ids = self._execute(job, decisions, retries, moves, paused, counts)
+            for move_id in pending_ids:  # look again tomorrow
+                next_step = schedule[move_id][1:]
+                schedule[move_id] = (today + timedelta(days=1), *next_step)
         self.env["account.move"]._ar_write_schedule(schedule)
 
     # Extension points -----------------------------------------------------------------
@@ -422,7 +481,11 @@ class ArCollectionRun(models.AbstractModel):
 
     @api.model
     def _propose(self, job, decisions, moves, paused, counts, proposals):
-        for customer_action in self._customer_actions(job, decisions, moves, paused):
+        entries = [
+            _Entry.taken(move, ladder, decision)
+            for move, ladder, _p, decision in decisions
+        ]
+        for customer_action in self._customer_actions(job, entries, moves, paused):
             counts[f"{customer_action.kind}_proposed"] += 1
             proposals.append(
                 {
@@ -453,21 +516,19 @@ class ArCollectionRun(models.AbstractModel):
     # Execution ------------------------------------------------------------------------
 
     @api.model
-    def _customer_actions(self, job, decisions, moves, paused):
-        """Group the actions of the steps taken by customer and kind."""
+    def _customer_actions(self, job, entries, moves, paused):
+        """Group the actions to carry out by customer and kind; each group is worded
+        by its most advanced step (the latest day)."""
         grouped = {}
-        for move, ladder, parsed, decision in decisions:
-            step = decision.take
-            if not step:
-                continue
-            step_index = parsed.step_index(step.code)
-            for action in step.actions:
+        for entry in entries:
+            move = entry.move
+            for _index, action in entry.actions:
                 key = (move.commercial_partner_id.id, action.kind)
                 if key not in grouped:
                     grouped[key] = CustomerAction(
-                        move.commercial_partner_id, action.kind, ladder, job.today
+                        move.commercial_partner_id, action.kind, entry.ladder, job.today
                     )
-                grouped[key].add(move, step, step_index, action)
+                grouped[key].add(move, entry.step, entry.step.day, action)
         open_by_partner = defaultdict(lambda: self.env["account.move"])
         for move in moves:
             if move.id not in paused and move.invoice_date_due < job.today:
@@ -480,15 +541,87 @@ class ArCollectionRun(models.AbstractModel):
         return list(grouped.values())
 
     @api.model
-    def _execute(self, job, decisions, moves, paused, counts):
-        customer_actions = self._customer_actions(job, decisions, moves, paused)
+    def _notice_kinds(self):
+        """Kinds that send the customer a notice (e-mail, letter)."""
+        return {"email", "letter"}
+
+    @api.model
+    def _after_notice_kinds(self):
+        """Kinds that wait for the notice of their step to have gone out."""
+        return {"credit_hold", "refer_to_agency", "legal", "request_write_off"}
+
+    @api.model
+    def _notice_retry_limit(self):
+        """Attempts at a notice before it is left to the collector (system parameter
+        ``ar_collections.notice_retry_limit``, default 3)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ar_collections.notice_retry_limit")
+        )
+        try:
+            return max(int(value), 1) if value else NOTICE_RETRY_LIMIT
+        except ValueError:
+            return NOTICE_RETRY_LIMIT
+
+    @api.model
+    def _execute(self, job, decisions, retries, moves, paused, counts):
+        """Carry out the steps taken and the retries: the notices first, then the
+        other kinds; an action that depends on its step's notice waits when the
+        notice failed."""
+        entries = [
+            _Entry.taken(move, ladder, decision)
+            for move, ladder, _parsed, decision in decisions
+            if decision.take
+        ] + retries
+        customer_actions = self._customer_actions(job, entries, moves, paused)
+        notice_kinds = self._notice_kinds()
+        after_notice = self._after_notice_kinds()
         by_kind = defaultdict(list)
         for customer_action in customer_actions:
             by_kind[customer_action.kind].append(customer_action)
         outcomes = {}
+        for kind in sorted(by_kind, key=lambda kind: kind not in notice_kinds):
+            if kind not in notice_kinds:
+                break
+            outcomes.update(self._execute_kind(kind, by_kind[kind]))
+        failed = {
+            (customer_action.partner.id, customer_action.kind)
+            for customer_action in customer_actions
+            if customer_action.kind in notice_kinds
+            and outcomes.get(customer_action, {}).get("state") == "failed"
+        }
+        waiting = {
+            entry.move.id
+            for entry in entries
+            if any(
+                (entry.move.commercial_partner_id.id, action.kind) in failed
+                for _index, action in entry.actions
+                if action.kind in notice_kinds
+            )
+        }  # the invoices whose step's notice failed
         for kind, kind_actions in by_kind.items():
-            outcomes.update(self._execute_kind(kind, kind_actions))
-        self._create_events(job, decisions, customer_actions, outcomes, counts)
+            if kind in notice_kinds:
+                continue
+            ready = []
+            for customer_action in kind_actions:
+                if kind in after_notice:
+                    moves_ready = customer_action.moves.filtered(
+                        lambda move: move.id not in waiting
+                    )
+                    customer_action.waiting_moves = customer_action.moves - moves_ready
+                    if not moves_ready:
+                        outcomes[customer_action] = {"state": "waiting"}
+                        continue
+                    customer_action.moves = moves_ready
+                ready.append(customer_action)
+            if ready:
+                outcomes.update(self._execute_kind(kind, ready))
+        self._create_events(job, decisions, customer_actions, outcomes, counts, waiting)
+        self._update_retried_events(
+            retries, customer_actions, outcomes, counts, waiting
+        )
+        return waiting
 
     @api.model
     def _execute_kind(self, kind, customer_actions):
@@ -522,12 +655,12 @@ class ArCollectionRun(models.AbstractModel):
         return outcomes
 
     @api.model
-    def _create_events(self, job, decisions, customer_actions, outcomes, counts):
+    def _create_events(
+        self, job, decisions, customer_actions, outcomes, counts, waiting
+    ):
         stages = self.env["ar.collection.stage"]._get_by_code()
-        action_of = {}
-        for customer_action in customer_actions:
-            for move in customer_action.moves:
-                action_of[(move.id, customer_action.kind)] = customer_action
+        action_of = self._action_of(customer_actions)
+        after_notice = self._after_notice_kinds()
         vals_list = []
         notes = {}
         for move, ladder, _parsed, decision in decisions:
@@ -568,7 +701,13 @@ class ArCollectionRun(models.AbstractModel):
             results = []
             for index, action in enumerate(step.actions):
                 customer_action = action_of[(move.id, action.kind)]
-                outcome = outcomes.get(customer_action, {"state": "done"})
+                if action.kind in after_notice and move.id in waiting:
+                    outcome = {
+                        "state": "waiting",
+                        "result": _("Waiting for the step's notice to go out."),
+                    }
+                else:
+                    outcome = outcomes.get(customer_action, {"state": "done"})
                 if customer_action.step.code != step.code:
                     merged = _(
                         " (in the '%(step)s' message)", step=customer_action.step.code
@@ -592,11 +731,7 @@ class ArCollectionRun(models.AbstractModel):
                     )
                 )
                 results.append(outcome.get("result") or action.kind)
-                counts[
-                    "actions_failed"
-                    if outcome.get("state") == "failed"
-                    else "actions_done"
-                ] += 1
+                counts[STATE_COUNTS.get(outcome.get("state"), "actions_done")] += 1
             counts["steps_taken"] += 1
             notes[move.id] = _(
                 "Collection step %(step)s of ladder %(ladder)s: %(results)s",
@@ -610,8 +745,47 @@ class ArCollectionRun(models.AbstractModel):
                 bodies=notes, author_id=self.env.ref("base.partner_root").id
             )
         for customer_action in customer_actions:
-            if outcomes.get(customer_action, {}).get("state") != "failed":
+            if outcomes.get(customer_action, {}).get("state") not in STATE_COUNTS:
                 counts[COUNT_KEYS.get(customer_action.kind, customer_action.kind)] += 1
+
+    @api.model
+    def _action_of(self, customer_actions):
+        """{(move id, kind): the customer action carrying out that kind for it}."""
+        action_of = {}
+        for customer_action in customer_actions:
+            for move in customer_action.moves | customer_action.waiting_moves:
+                action_of[(move.id, customer_action.kind)] = customer_action
+        return action_of
+
+    @api.model
+    def _update_retried_events(
+        self, retries, customer_actions, outcomes, counts, waiting
+    ):
+        """Write the outcome of each retried action on its event (one row per action,
+        ever: a retry updates it, and counts the attempt)."""
+        action_of = self._action_of(customer_actions)
+        after_notice = self._after_notice_kinds()
+        for entry in retries:
+            move = entry.move
+            for event in entry.events:
+                if event.action_kind in after_notice and move.id in waiting:
+                    continue  # still waiting for the notice
+                customer_action = action_of.get((move.id, event.action_kind))
+                outcome = outcomes.get(customer_action, {"state": "done"})
+                vals = {
+                    "state": outcome.get("state", "done"),
+                    "result": outcome.get("result") or event.result,
+                    "date": customer_action.today if customer_action else event.date,
+                }
+                if outcome.get("notice_id"):
+                    vals["notice_id"] = outcome["notice_id"]
+                if outcome.get("activity_id"):
+                    vals["activity_id"] = outcome["activity_id"]
+                if event.state == "failed":
+                    vals["attempt_count"] = event.attempt_count + 1
+                event.write(vals)
+                counts["actions_retried"] += 1
+                counts[STATE_COUNTS.get(vals["state"], "actions_done")] += 1
 
     # Action kinds ---------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import psycopg2
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.ar_collections.models.ar_collection_run import RUN_LOCK_KEY
 
@@ -246,3 +247,180 @@ class TestBatchFailure(CollectionsCase):
                 cr.execute("SELECT 1/0")
             run._unlock()
             self.assertTrue(self._lock_is_free())
+
+
+HOLD_LADDER = """\
+version: 1
+code: hold_after_demand
+name: Hold after demand
+steps:
+  - code: notice
+    day: 7
+    stage: overdue
+    actions:
+      - email: {template: ar_collections.mail_template_first_notice}
+  - code: demand
+    day: 30
+    stage: final_demand
+    actions:
+      - email: {template: %s}
+      - credit_hold: {reason: Final demand sent}
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestFailedNotices(CollectionsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.hold_ladder = cls._hold_ladder("ar_collections.mail_template_final_demand")
+
+    @classmethod
+    def _hold_ladder(cls, template):
+        ladder = cls.Ladder.create(
+            {"yaml_source": HOLD_LADDER % template, "sequence": 1}
+        )
+        cls.company.ar_default_ladder_id = ladder
+        cls.ladder.active = False
+        return ladder
+
+    def _demand(self, customer):
+        invoice = self._make_invoice(customer, MONDAY)
+        result = self.run_collections(FINAL_DAY)
+        return invoice, result
+
+    def _failed_notices(self):
+        action = self.env.ref(
+            "ar_collections.ar_collection_event_action_failed_notices"
+        )
+        return self.env["ar.collection.event"].search(safe_eval(action.domain))
+
+    def test_no_address_notice_fails_and_hold_waits(self):
+        customer = self._make_customer("No Mail Ltd", False)
+        invoice, result = self._demand(customer)
+        email = self.events(invoice, step_code="demand", action_kind="email")
+        hold = self.events(invoice, step_code="demand", action_kind="credit_hold")
+        self.assertEqual(email.state, "failed")
+        self.assertIn("No e-mail address", email.result)
+        self.assertEqual(email.attempt_count, 1)
+        self.assertEqual(hold.state, "waiting")
+        self.assertFalse(customer.credit_hold)
+        self.assertEqual(result["actions_failed"], 1)
+        self.assertEqual(result["actions_waiting"], 1)
+        self.assertIn(email, self._failed_notices())
+
+    def test_failed_notice_is_retried_up_to_the_limit(self):
+        customer = self._make_customer("No Mail Ltd", False)
+        invoice, _result = self._demand(customer)
+        email = self.events(invoice, step_code="demand", action_kind="email")
+        self.run_collections(FINAL_DAY + timedelta(days=1))
+        self.assertEqual(email.attempt_count, 2)
+        self.run_collections(FINAL_DAY + timedelta(days=1))  # same day: nothing
+        self.assertEqual(email.attempt_count, 2)
+        self.run_collections(FINAL_DAY + timedelta(days=2))
+        self.assertEqual(email.attempt_count, 3)
+        # The limit (3) is reached: left to the collector, the hold still waits.
+        self.run_collections(FINAL_DAY + timedelta(days=3))
+        self.assertEqual(email.attempt_count, 3)
+        self.assertEqual(email.state, "failed")
+        self.assertFalse(customer.credit_hold)
+        self.assertEqual(len(self.events(invoice, step_code="demand")), 2)
+        # The collector fixes the address and retries: sent, then the hold.
+        customer.email = "fixed@example.com"
+        self._failed_notices().with_user(self.collector).action_retry()
+        self.run_collections(FINAL_DAY + timedelta(days=4))
+        hold = self.events(invoice, step_code="demand", action_kind="credit_hold")
+        self.assertEqual(email.state, "done")
+        self.assertTrue(email.notice_id)
+        self.assertEqual(hold.state, "done")
+        self.assertTrue(customer.credit_hold)
+        self.assertEqual(len(self.mails_to(customer)), 1)
+        self.assertNotIn(email, self._failed_notices())
+
+    def test_retry_limit_is_a_system_parameter(self):
+        self.env["ir.config_parameter"].set_param(
+            "ar_collections.notice_retry_limit", "1"
+        )
+        customer = self._make_customer("No Mail Ltd", False)
+        invoice, _result = self._demand(customer)
+        self.run_collections(FINAL_DAY + timedelta(days=1))
+        email = self.events(invoice, step_code="demand", action_kind="email")
+        self.assertEqual(email.attempt_count, 1)
+
+    def test_ladder_waits_for_the_failed_notice(self):
+        customer = self._make_customer("No Mail Ltd", False)
+        invoice = self._make_invoice(customer, MONDAY)
+        self.run_collections(MONDAY + timedelta(days=7))
+        notice = self.events(invoice, step_code="notice")
+        self.assertEqual(notice.state, "failed")
+        # The demand does not go out (nor the hold) while the notice has not.
+        self.run_collections(FINAL_DAY)
+        self.assertFalse(self.events(invoice, step_code="demand"))
+        self.assertFalse(customer.credit_hold)
+
+    def _template(self, body):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Test demand",
+                "model_id": self.env["ir.model"]._get_id("ar.collection.notice"),
+                "subject": "Demand",
+                "body_html": body,
+            }
+        )
+        self.env["ir.model.data"].create(
+            {
+                "module": "ar_test",
+                "name": "demand",
+                "model": "mail.template",
+                "res_id": template.id,
+            }
+        )
+        return template
+
+    def test_missing_template_fails_and_is_retried(self):
+        template = self._template("<p>Pay now</p>")
+        self.hold_ladder.yaml_source = HOLD_LADDER % "ar_test.demand"
+        template.unlink()
+        invoice, _result = self._demand(self.customer)
+        email = self.events(invoice, step_code="demand", action_kind="email")
+        hold = self.events(invoice, step_code="demand", action_kind="credit_hold")
+        self.assertEqual(email.state, "failed")
+        self.assertIn("ar_test.demand", email.result)
+        self.assertEqual(hold.state, "waiting")
+        self.assertFalse(self.customer.credit_hold)
+        self.run_collections(FINAL_DAY + timedelta(days=1))
+        self.assertEqual(email.attempt_count, 2)
+
+    def test_rendering_error_fails_and_hold_waits(self):
+        self._template('<p><t t-out="object.no_such_field.name"/></p>')
+        self.hold_ladder.yaml_source = HOLD_LADDER % "ar_test.demand"
+        invoice, _result = self._demand(self.customer)
+        email = self.events(invoice, step_code="demand", action_kind="email")
+        hold = self.events(invoice, step_code="demand", action_kind="credit_hold")
+        self.assertEqual(email.state, "failed")
+        self.assertEqual(hold.state, "waiting")
+        self.assertFalse(self.customer.credit_hold)
+        self.assertFalse(self.mails_to(self.customer))
+
+    def test_undelivered_mail_marks_the_notice_failed_and_is_sent_again(self):
+        # The mail queue fails to deliver it (here: no SMTP server to talk to).
+        customer = self._make_customer("Bad Address Ltd", "not an address")
+        invoice, _result = self._demand(customer)
+        email = self.events(invoice, step_code="demand", action_kind="email")
+        self.assertEqual(email.state, "done")
+        mail = self.mails_to(customer)
+        mail.send()
+        self.assertEqual(mail.state, "exception")
+        self.assertEqual(email.notice_id.state, "failed")
+        self.assertEqual(email.state, "failed")
+        self.assertIn("not delivered", email.result)
+        self.assertIn(email, self._failed_notices())
+        self.assertEqual(email.attempt_count, 1)
+        # The next run sends it again (the hold was placed when it was queued).
+        customer.email = "good@example.com"
+        self.run_collections(FINAL_DAY + timedelta(days=1))
+        self.assertEqual(email.state, "done")
+        self.assertEqual(email.attempt_count, 2)
+        again = self.mails_to(customer) - mail
+        self.assertEqual(again.state, "outgoing")
+        self.assertEqual(email.notice_id.mail_message_id, again.mail_message_id)
