@@ -7,7 +7,18 @@
 - ``load_yaml`` and ``Checker`` are the reusable pieces for other YAML formats.
 """
 
-from .actions import ACTION_SCHEMAS, PARAM_TYPES, ActionSchema, ParamSpec
+from .actions import (
+    ACTION_SCHEMAS,
+    ACTIVITY_TYPE_CHOICES,
+    AGENCY_SCHEMAS,
+    CREDIT_HOLD_SCHEMAS,
+    FOUNDATION_SCHEMAS,
+    PARAM_TYPES,
+    WRITE_OFF_REASONS,
+    WRITE_OFF_SCHEMAS,
+    ActionSchema,
+    ParamSpec,
+)
 from .checks import MISSING, Checker, describe_value
 from .engine import (
     LADDER_END,
@@ -37,11 +48,17 @@ from .yaml_source import SourceMap, load_yaml
 
 __all__ = [
     "ACTION_SCHEMAS",
+    "ACTIVITY_TYPE_CHOICES",
+    "AGENCY_SCHEMAS",
+    "CREDIT_HOLD_SCHEMAS",
+    "FOUNDATION_SCHEMAS",
     "LADDER_END",
     "MISSING",
     "PARAM_TYPES",
     "REASONS",
     "WEEKDAYS",
+    "WRITE_OFF_REASONS",
+    "WRITE_OFF_SCHEMAS",
     "Action",
     "ActionSchema",
     "AppliesTo",

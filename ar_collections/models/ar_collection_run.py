@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL, formatLang, split_every
+from odoo.tools import SQL, split_every
 
 from ..ladder import (
     LADDER_END,
@@ -27,16 +27,8 @@ _logger = logging.getLogger(__name__)
 
 CUSTOMERS_PER_BATCH = 500
 RUN_LOCK_KEY = zlib.crc32(b"ar_collections.run_collections")
-COUNT_KEYS = {"email": "emails", "letter": "letters", "activity": "activities"}
 STATE_COUNTS = {"failed": "actions_failed", "waiting": "actions_waiting"}
 NOTICE_RETRY_LIMIT = 3
-
-ACTIVITY_TYPES = {
-    "call": "mail.mail_activity_data_call",
-    "email": "mail.mail_activity_data_email",
-    "meeting": "mail.mail_activity_data_meeting",
-    "todo": "mail.mail_activity_data_todo",
-}
 
 
 class CustomerAction:
@@ -116,9 +108,10 @@ class ArCollectionRun(models.AbstractModel):
     the next run redoes it. A step is recorded at most once per invoice (unique index on
     the events), so no message is ever sent twice.
 
-    Action kinds are registered in ``_action_handlers``: each handler takes the list of
-    CustomerAction of one kind in the batch and returns, per CustomerAction, a dict of
-    event values (``state``, ``result``, ``notice_id``, ``activity_id``).
+    Action kinds are registered on ``ar.collection.action`` (one registration per
+    kind, in the files of the capability that owns it): each handler takes the list
+    of CustomerAction of one kind in the batch and returns, per CustomerAction, a
+    dict of event values (``state``, ``result``, ``notice_id``, ``activity_id``).
     """
 
     _name = "ar.collection.run"
@@ -402,20 +395,15 @@ class ArCollectionRun(models.AbstractModel):
         self.env["ar.collection.worklist"]._before_run(company, today)
 
     @api.model
-    def _action_handlers(self):
-        """Action kind -> method carrying it out for a list of CustomerAction.
+    def _action_kinds(self):
+        """The installed action kinds: {kind: ActionKind} (see ar.collection.action)."""
+        return self.env["ar.collection.action"]._ar_action_kinds()
 
-        A kind missing here is "not installed": ladders naming it are refused.
-        """
-        return {
-            "email": self._action_email,
-            "letter": self._action_letter,
-            "activity": self._action_activity,
-            "credit_hold": self.env["ar.credit.hold"]._ar_ladder_action,
-            "request_write_off": self.env["ar.write.off.request"]._ar_ladder_action,
-            "refer_to_agency": self.env["ar.agency.referral"]._ar_ladder_action,
-            "legal": self.env["ar.legal.case"]._ar_ladder_action,
-        }
+    @api.model
+    def _assignee(self, partner, assign):
+        """The user an activity or a legal case goes to: collector, salesperson or a
+        login."""
+        return self.env["ar.collection.action"]._ar_assignee(partner, assign)
 
     @api.model
     def _pause_sources(self):
@@ -543,12 +531,14 @@ class ArCollectionRun(models.AbstractModel):
     @api.model
     def _notice_kinds(self):
         """Kinds that send the customer a notice (e-mail, letter)."""
-        return {"email", "letter"}
+        return {kind for kind, entry in self._action_kinds().items() if entry.notice}
 
     @api.model
     def _after_notice_kinds(self):
         """Kinds that wait for the notice of their step to have gone out."""
-        return {"credit_hold", "refer_to_agency", "legal", "request_write_off"}
+        return {
+            kind for kind, entry in self._action_kinds().items() if entry.after_notice
+        }
 
     @api.model
     def _notice_retry_limit(self):
@@ -626,7 +616,7 @@ class ArCollectionRun(models.AbstractModel):
     @api.model
     def _execute_kind(self, kind, customer_actions):
         """Carry out one kind for the whole batch; on error, customer by customer."""
-        handler = self._action_handlers()[kind]
+        handler = self._action_kinds()[kind].handler
         try:
             with self.env.cr.savepoint():
                 return handler(customer_actions)
@@ -744,9 +734,11 @@ class ArCollectionRun(models.AbstractModel):
             self.env["account.move"].browse(list(notes))._message_log_batch(
                 bodies=notes, author_id=self.env.ref("base.partner_root").id
             )
+        kinds = self._action_kinds()
         for customer_action in customer_actions:
             if outcomes.get(customer_action, {}).get("state") not in STATE_COUNTS:
-                counts[COUNT_KEYS.get(customer_action.kind, customer_action.kind)] += 1
+                entry = kinds.get(customer_action.kind)
+                counts[(entry and entry.count_key) or customer_action.kind] += 1
 
     @api.model
     def _action_of(self, customer_actions):
@@ -787,276 +779,6 @@ class ArCollectionRun(models.AbstractModel):
                 counts["actions_retried"] += 1
                 counts[STATE_COUNTS.get(vals["state"], "actions_done")] += 1
 
-    # Action kinds ---------------------------------------------------------------------
-
-    @api.model
-    def _create_notices(self, customer_actions, channel):
-        stages = self.env["ar.collection.stage"]._get_by_code()
-        recipients = self._invoice_contacts([ca.partner for ca in customer_actions])
-        cache = {}
-        vals_list = []
-        for customer_action in customer_actions:
-            partner = customer_action.partner
-            recipient_id = recipients[partner.id]
-            template = self._ref(customer_action.action.params["template"], cache)
-            step = customer_action.step
-            vals_list.append(
-                {
-                    "partner_id": partner.id,
-                    "recipient_id": recipient_id,
-                    "company_id": customer_action.moves.company_id[:1].id,
-                    "ladder_id": customer_action.ladder.id,
-                    "step_code": step.code,
-                    "stage_id": stages[step.stage].id if step.stage else False,
-                    "channel": channel,
-                    "date": customer_action.today,
-                    "template_id": template.id,
-                    "move_ids": [(6, 0, customer_action.listed_moves.ids)],
-                }
-            )
-        return self.env["ar.collection.notice"].create(vals_list)
-
-    @api.model
-    def _ref(self, xmlid, cache):
-        """``env.ref`` once per batch: each call checks that the record exists."""
-        if xmlid not in cache:
-            cache[xmlid] = self.env.ref(xmlid)
-        return cache[xmlid]
-
-    @api.model
-    def _invoice_contacts(self, partners):
-        """{partner id: its invoicing contact's id, or its own}, in one query."""
-        partner_ids = [partner.id for partner in partners]
-        contacts = self.env["res.partner"].search(
-            [("parent_id", "in", partner_ids), ("type", "=", "invoice")],
-            order="id desc",
-        )
-        by_parent = {contact.parent_id.id: contact.id for contact in contacts}
-        return {
-            partner_id: by_parent.get(partner_id, partner_id)
-            for partner_id in partner_ids
-        }
-
-    @api.model
-    def _render_notices(self, notices, render_fields):
-        """Render the notices with their templates: {notice_id: rendered values}."""
-        rendered = {}
-        for template in notices.template_id:
-            batch = notices.filtered(lambda notice, t=template: notice.template_id == t)
-            rendered.update(template._generate_template(batch.ids, render_fields))
-        return rendered
-
-    @api.model
-    def _action_email(self, customer_actions):
-        notices = self._create_notices(customer_actions, "email")
-        rendered = self._render_notices(notices, ["subject", "body_html", "email_from"])
-        comment = self.env.ref("mail.mt_comment")
-        # attach_statement: the customers' statements of open items, rendered at once
-        statement_partners = self.env["res.partner"].union(
-            *(
-                action.partner
-                for action, notice in zip(customer_actions, notices, strict=True)
-                if action.action.params.get("attach_statement")
-                and notice.recipient_id.email
-            )
-        )
-        statements = (
-            statement_partners._ar_statement_attachments(notices.company_id[:1])
-            if statement_partners
-            else {}
-        )
-        mail_vals, sending = [], []
-        outcomes = {}
-        for customer_action, notice in zip(customer_actions, notices, strict=True):
-            recipient = notice.recipient_id
-            if not recipient.email:
-                notice.state = "failed"
-                outcomes[customer_action] = {
-                    "state": "failed",
-                    "result": _(
-                        "No e-mail address on %(partner)s",
-                        partner=recipient.display_name,
-                    ),
-                    "notice_id": notice.id,
-                }
-                continue
-            values = rendered[notice.id]
-            mail_vals.append(
-                {
-                    "model": "res.partner",
-                    "res_id": customer_action.partner.id,
-                    "record_name": customer_action.partner.display_name,
-                    "message_type": "comment",
-                    "subtype_id": comment.id,
-                    "subject": values.get("subject"),
-                    # The chatter shows a summary; the e-mail itself is in body_html
-                    # and on the notice (sanitising each full e-mail again for the
-                    # chatter would cost more than the rest of the run).
-                    "body": self._chatter_summary(notice, values.get("subject")),
-                    "body_html": values.get("body_html"),
-                    "email_from": values.get("email_from")
-                    or notice.company_id.email_formatted,
-                    # Replies go to the sender; left empty, Odoo looks up the
-                    # customer's mail alias once per message.
-                    "reply_to": values.get("email_from")
-                    or notice.company_id.email_formatted,
-                    "author_id": notice.company_id.partner_id.id,
-                    "recipient_ids": [(4, recipient.id)],
-                    "partner_ids": [(4, recipient.id)],
-                    "attachment_ids": [(4, statements[customer_action.partner.id].id)]
-                    if customer_action.partner.id in statements
-                    else [],
-                    "auto_delete": False,
-                    "state": "outgoing",
-                }
-            )
-            sending.append((customer_action, notice))
-        mails = self.env["mail.mail"].sudo().create(mail_vals)
-        for (customer_action, notice), mail in zip(sending, mails, strict=True):
-            notice.mail_message_id = mail.mail_message_id
-            outcomes[customer_action] = {
-                "state": "done",
-                "result": _(
-                    "E-mail '%(subject)s' queued to %(email)s",
-                    subject=mail.subject,
-                    email=notice.recipient_id.email,
-                ),
-                "notice_id": notice.id,
-            }
-        return outcomes
-
-    @api.model
-    def _chatter_summary(self, notice, subject):
-        return Markup("<p>%s</p>") % _(
-            "Reminder e-mail '%(subject)s' (step %(step)s) about %(count)s invoice(s): "
-            "%(invoices)s",
-            subject=subject or "",
-            step=notice.step_code,
-            count=len(notice.move_ids),
-            invoices=", ".join(notice.move_ids.mapped("name")),
-        )
-
-    @api.model
-    def _action_letter(self, customer_actions):
-        notices = self._create_notices(customer_actions, "letter")
-        rendered = self._render_notices(notices, ["body_html"])
-        for notice in notices:
-            notice.letter_body = rendered[notice.id].get("body_html")
-        report = self.env.ref("ar_collections.action_report_collection_letter")
-        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-            report, {}, res_ids=notices.ids
-        )
-        pairs = list(zip(customer_actions, notices, strict=True))
-        attachments = self.env["ir.attachment"].create(
-            [
-                {
-                    "name": _(
-                        "Letter %(step)s %(date)s.pdf",
-                        step=notice.step_code,
-                        date=notice.date,
-                    ),
-                    "raw": streams[notice.id]["stream"].getvalue(),
-                    "mimetype": "application/pdf",
-                    "res_model": "res.partner",
-                    "res_id": customer_action.partner.id,
-                }
-                for customer_action, notice in pairs
-            ]
-        )
-        outcomes = {}
-        for (customer_action, notice), attachment in zip(
-            pairs, attachments, strict=True
-        ):
-            notice.attachment_id = attachment
-            customer_action.partner.message_post(
-                body=_(
-                    "Collection letter to print and send (step %(step)s).",
-                    step=notice.step_code,
-                ),
-                attachment_ids=attachment.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            outcomes[customer_action] = {
-                "state": "done",
-                "result": _("Letter ready to print: %(name)s", name=attachment.name),
-                "notice_id": notice.id,
-            }
-        return outcomes
-
-    @api.model
-    def _action_activity(self, customer_actions):
-        partner_model = self.env["ir.model"]._get_id("res.partner")
-        cache = {}
-        vals_list = []
-        for customer_action in customer_actions:
-            params = customer_action.action.params
-            activity_xmlid = ACTIVITY_TYPES[params.get("type") or "call"]
-            activity_type = self._ref(activity_xmlid, cache)
-            user = self._assignee(
-                customer_action.partner, params.get("assign") or "collector"
-            )
-            vals_list.append(
-                {
-                    "res_model_id": partner_model,
-                    "res_id": customer_action.partner.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": params.get("summary")
-                    or activity_type.summary
-                    or activity_type.name,
-                    "note": self._activity_note(customer_action),
-                    "date_deadline": customer_action.today
-                    + timedelta(days=params.get("due_in_days") or 0),
-                    "user_id": user.id,
-                }
-            )
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(vals_list)
-        )
-        outcomes = {}
-        for customer_action, activity in zip(customer_actions, activities, strict=True):
-            outcomes[customer_action] = {
-                "state": "done",
-                "result": _(
-                    "%(type)s activity for %(user)s",
-                    type=activity.activity_type_id.name,
-                    user=activity.user_id.name,
-                ),
-                "activity_id": activity.id,
-            }
-        return outcomes
-
-    @api.model
-    def _assignee(self, partner, assign):
-        """The user an activity goes to: collector, salesperson or a login."""
-        if assign == "collector":
-            return partner.collector_id or partner.user_id or self.env.user
-        if assign == "salesperson":
-            return partner.user_id or partner.collector_id or self.env.user
-        user = self.env["res.users"].search([("login", "=", assign)], limit=1)
-        return user or partner.collector_id or self.env.user
-
-    @api.model
-    def _activity_note(self, customer_action):
-        lines = Markup("").join(
-            Markup("<li>%s (due %s): %s</li>")
-            % (
-                move.name,
-                move.invoice_date_due,
-                formatLang(
-                    self.env, move.amount_residual, currency_obj=move.currency_id
-                ),
-            )
-            for move in customer_action.listed_moves
-        )
-        return Markup("<p>%s</p><ul>%s</ul>") % (
-            _("Ladder step %(step)s", step=customer_action.step.code),
-            lines,
-        )
-
-    @api.model
     def _describe_counts(self, counts):
         if counts.get("already_running"):
             return _("Another collections run is in progress; nothing was done.")
