@@ -273,15 +273,22 @@ class ArDunningLadder(models.Model):
         self.company_id.ar_default_ladder_id = self
 
     def action_run_now(self):
-        """Run every active ladder now, as the scheduler would; say what happened."""
-        counts = self.run_collections()
+        """Queue the scheduled run now (it runs in the background, for every company,
+        as the daily run does); the Preview is the synchronous dry run."""
+        self.env["ar.collection.run"]._check_can_run()
+        cron = self.env.ref("ar_collections.ir_cron_run_collections")
+        cron.sudo()._trigger()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success" if not counts.get("failed") else "warning",
-                "title": _("Collections run done"),
-                "message": self.env["ar.collection.run"]._describe_counts(counts),
+                "type": "info",
+                "title": _("Collections run queued"),
+                "message": _(
+                    "The collections run of every company starts in the background "
+                    "within a minute; its steps appear on the invoices when it is "
+                    "done. Use Preview to see what it will do."
+                ),
                 "sticky": False,
             },
         }

@@ -6,7 +6,7 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -424,3 +424,21 @@ class TestFailedNotices(CollectionsCase):
         again = self.mails_to(customer) - mail
         self.assertEqual(again.state, "outgoing")
         self.assertEqual(email.notice_id.mail_message_id, again.mail_message_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRunNow(CollectionsCase):
+    def test_run_now_queues_the_cron_and_sends_nothing(self):
+        invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=7))
+        cron = self.env.ref("ar_collections.ir_cron_run_collections")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        action = self.ladder.with_user(self.manager).action_run_now()
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertIn("queued", action["params"]["title"])
+        self.assertFalse(self.events(invoice))
+        self.assertFalse(self.mails_to(self.customer))
+
+    def test_run_now_needs_a_collections_manager(self):
+        with self.assertRaises(AccessError):
+            self.ladder.with_user(self.collector).action_run_now()
