@@ -23,12 +23,15 @@ from .checks import MISSING, Checker, describe_value
 from .engine import (
     LADDER_END,
     REASONS,
+    ActionGroup,
     Decision,
     InvoiceFacts,
     StepRecord,
     decide,
+    group_actions,
     handled_codes,
     next_step_code,
+    select_ladder,
 )
 from .errors import LadderError, Problem
 from .schema import (
@@ -60,6 +63,7 @@ __all__ = [
     "WRITE_OFF_REASONS",
     "WRITE_OFF_SCHEMAS",
     "Action",
+    "ActionGroup",
     "ActionSchema",
     "AppliesTo",
     "Checker",
@@ -77,10 +81,12 @@ __all__ = [
     "describe_action",
     "describe_value",
     "dump_step",
+    "group_actions",
     "handled_codes",
     "load_step",
     "load_yaml",
     "next_step_code",
     "parse_ladder",
+    "select_ladder",
     "step_signature",
 ]

@@ -8,20 +8,24 @@ weekdays are precomputed on the ``Ladder`` itself.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from .schema import Ladder, Step, step_signature
+from .schema import Action, Ladder, Step, step_signature
 
 __all__ = [
     "LADDER_END",
     "REASONS",
+    "ActionGroup",
     "Decision",
     "InvoiceFacts",
     "StepRecord",
     "decide",
+    "group_actions",
     "handled_codes",
     "next_step_code",
+    "select_ladder",
 ]
 
 LADDER_END = date(9999, 12, 31)
@@ -225,3 +229,73 @@ def decide(
     else:
         next_date = LADDER_END
     return Decision(step, steps[position + 1 : target], next_date, reason)
+
+
+# Around the decision: which ladder, and one message per customer and kind ----------
+
+
+def select_ladder(
+    candidates: Sequence[tuple[Hashable, Ladder]],
+    tags: Iterable[str] | None,
+    country_code: str | None,
+    override: Hashable | None = None,
+    default: Hashable | None = None,
+) -> Hashable | None:
+    """Which ladder applies to a customer: the key of one of ``candidates``.
+
+    ``candidates``: the company's active ladders, (key, parsed ladder), in their
+    sequence order. The customer's own ladder (``override``) when it is one of
+    them; else the first whose ``applies_to`` matches the customer's tags and
+    country; else the company's ``default`` when it is one of them; else the first
+    fallback ladder (no ``applies_to``); else None.
+    """
+    keys = {key for key, _ladder in candidates}
+    if override is not None and override in keys:
+        return override
+    for key, ladder in candidates:
+        if ladder.applies_to is not None and ladder.applies_to.matches(
+            tags, country_code
+        ):
+            return key
+    if default is not None and default in keys:
+        return default
+    return next((key for key, ladder in candidates if ladder.is_fallback), None)
+
+
+@dataclass
+class ActionGroup:
+    """The actions of one kind for one customer in one run: one message (or one
+    hold, one referral...) about all of ``members`` (its invoices), worded by the
+    most advanced step among them (``step`` and ``action``, of the highest
+    ``rank``, e.g. the step's day)."""
+
+    customer: Hashable
+    kind: str
+    step: Step | None = None
+    action: Action | None = None
+    rank: int | None = None
+    members: dict = field(default_factory=dict)  # ordered, as a set
+
+    def add(self, member: Hashable, step: Step, rank: int, action: Action) -> None:
+        self.members[member] = None
+        if self.rank is None or rank > self.rank:
+            self.step, self.action, self.rank = step, action, rank
+
+
+def group_actions(
+    entries: Iterable[tuple[Hashable, Hashable, Step, int, Iterable[Action]]],
+) -> list[ActionGroup]:
+    """Group the actions of the steps taken by customer and kind.
+
+    ``entries``: (customer, invoice, step, rank, actions to carry out). Returns the
+    groups in the order their first action came.
+    """
+    grouped: dict[tuple[Hashable, str], ActionGroup] = {}
+    for customer, member, step, rank, actions in entries:
+        for action in actions:
+            key = (customer, action.kind)
+            group = grouped.get(key)
+            if group is None:
+                group = grouped[key] = ActionGroup(customer, action.kind)
+            group.add(member, step, rank, action)
+    return list(grouped.values())
