@@ -104,8 +104,11 @@ class TestActionRegistry(CollectionsCase):
         )
 
     def test_a_kind_added_by_another_addon(self):
-        if not self._test_kind_installed():
-            self.skipTest("tests/addons/ar_collections_test_kind is not installed")
+        self.assertTrue(
+            self._test_kind_installed(),
+            "the test addon tests/addons/ar_collections_test_kind must be installed: "
+            "tests/addons on the addons_path and the addon in TEST_MODULES",
+        )
         ladder = self.Ladder.create({"yaml_source": NOTE_LADDER, "sequence": 1})
         self.assertEqual(
             ladder.step_ids.actions_display, "Note on the customer: Please pay"
