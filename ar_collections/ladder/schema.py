@@ -718,15 +718,15 @@ def load_step(snapshot: str) -> Step:
 @functools.lru_cache(maxsize=1024)
 def step_signature(step: Step) -> str:
     """What a step does, without its code, day or stage: its actions' kinds and
-    parameters (defaults included). Two steps that send the same message have the
-    same signature; a rename or a new day keeps it."""
-    data = [
-        (
-            action.kind,
-            sorted((name, repr(value)) for name, value in action.params.items()),
+    parameters as written (as in ``dump_step``, so that a step read back from its
+    snapshot has the same signature). Two steps that send the same message have
+    the same signature; a rename or a new day keeps it."""
+    data = []
+    for action in step.actions:
+        names = action.params if action.written is None else action.written
+        data.append(
+            (action.kind, sorted((name, repr(action.params[name])) for name in names))
         )
-        for action in step.actions
-    ]
     return hashlib.sha1(repr(data).encode(), usedforsecurity=False).hexdigest()[:20]
 
 

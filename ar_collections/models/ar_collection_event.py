@@ -1,9 +1,14 @@
+import logging
 from collections import defaultdict
+
+import yaml
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL, split_every
 
-from ..ladder import StepRecord
+from ..ladder import StepRecord, load_step, step_signature
+
+_logger = logging.getLogger(__name__)
 
 EVENT_STATES = [
     ("done", "Done"),
@@ -118,6 +123,36 @@ class ArCollectionEvent(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        self._backfill_step_identity()
+
+    def _backfill_step_identity(self):
+        """Give the ladder events written before steps had an identity their step's
+        day and signature, read from their rule snapshot (one update per distinct
+        snapshot: few, whatever the number of events)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT rule_snapshot, array_agg(id) FROM %s"
+                " WHERE step_day IS NULL AND origin = 'ladder'"
+                " AND rule_snapshot IS NOT NULL GROUP BY rule_snapshot",
+                SQL.identifier(self._table),
+            )
+        )
+        for snapshot, ids in self.env.cr.fetchall():
+            try:
+                step = load_step(snapshot)
+            except (ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+                _logger.warning("Unreadable step snapshot on events %s", ids[:10])
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET step_day = %s, step_signature = %s"
+                    " WHERE id = ANY(%s)",
+                    SQL.identifier(self._table),
+                    step.day,
+                    step_signature(step),
+                    ids,
+                )
+            )
 
     @api.model
     def _origin_values(self, origin, record):

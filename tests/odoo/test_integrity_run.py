@@ -98,6 +98,22 @@ class TestStepIdentity(CollectionsCase):
         self.assertEqual(chase.ladder_id, strict)
         self.assertEqual(len(self.mails_to(self.customer)), 1)
 
+    def test_old_events_get_their_step_identity_from_their_snapshot(self):
+        invoice = self._final_demand_sent()
+        events = self.events(invoice)
+        expected = {e.id: (e.step_day, e.step_signature) for e in events}
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE ar_collection_event SET step_day = NULL, step_signature = NULL"
+            " WHERE id IN %s",
+            (tuple(events.ids),),
+        )
+        self.env["ar.collection.event"]._backfill_step_identity()
+        self.env.invalidate_all()
+        self.assertEqual(
+            {e.id: (e.step_day, e.step_signature) for e in events}, expected
+        )
+
     def test_events_keep_the_day_and_signature_of_their_step(self):
         invoice = self._final_demand_sent()
         event = self.events(invoice, step_code="final_demand", action_index=0)

@@ -251,3 +251,12 @@ def test_edits_and_runs_never_send_one_step_twice(world, plan, min_days):
                 last_done = day
             day += ONE_DAY
     assert len(sent) == len(set(sent)), sent
+
+
+def test_signature_survives_the_snapshot(example_ladder):
+    from ladder import dump_step, load_step
+
+    for step in example_ladder.steps:
+        again = load_step(dump_step(step))
+        assert (again.code, again.day, again.stage) == (step.code, step.day, step.stage)
+        assert step_signature(again) == step_signature(step)
