@@ -7,9 +7,32 @@
 - ``load_yaml`` and ``Checker`` are the reusable pieces for other YAML formats.
 """
 
-from .actions import ACTION_SCHEMAS, PARAM_TYPES, ActionSchema, ParamSpec
+from .actions import (
+    ACTION_SCHEMAS,
+    ACTIVITY_TYPE_CHOICES,
+    AGENCY_SCHEMAS,
+    CREDIT_HOLD_SCHEMAS,
+    FOUNDATION_SCHEMAS,
+    PARAM_TYPES,
+    WRITE_OFF_REASONS,
+    WRITE_OFF_SCHEMAS,
+    ActionSchema,
+    ParamSpec,
+)
 from .checks import MISSING, Checker, describe_value
-from .engine import LADDER_END, REASONS, Decision, InvoiceFacts, decide
+from .engine import (
+    LADDER_END,
+    REASONS,
+    ActionGroup,
+    Decision,
+    InvoiceFacts,
+    StepRecord,
+    decide,
+    group_actions,
+    handled_codes,
+    next_step_code,
+    select_ladder,
+)
 from .errors import LadderError, Problem
 from .schema import (
     WEEKDAYS,
@@ -20,18 +43,27 @@ from .schema import (
     Step,
     describe_action,
     dump_step,
+    load_step,
     parse_ladder,
+    step_signature,
 )
 from .yaml_source import SourceMap, load_yaml
 
 __all__ = [
     "ACTION_SCHEMAS",
+    "ACTIVITY_TYPE_CHOICES",
+    "AGENCY_SCHEMAS",
+    "CREDIT_HOLD_SCHEMAS",
+    "FOUNDATION_SCHEMAS",
     "LADDER_END",
     "MISSING",
     "PARAM_TYPES",
     "REASONS",
     "WEEKDAYS",
+    "WRITE_OFF_REASONS",
+    "WRITE_OFF_SCHEMAS",
     "Action",
+    "ActionGroup",
     "ActionSchema",
     "AppliesTo",
     "Checker",
@@ -44,10 +76,17 @@ __all__ = [
     "Problem",
     "SourceMap",
     "Step",
+    "StepRecord",
     "decide",
     "describe_action",
     "describe_value",
     "dump_step",
+    "group_actions",
+    "handled_codes",
+    "load_step",
     "load_yaml",
+    "next_step_code",
     "parse_ladder",
+    "select_ladder",
+    "step_signature",
 ]

@@ -8,12 +8,25 @@ weekdays are precomputed on the ``Ladder`` itself.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from .schema import Ladder, Step
+from .schema import Action, Ladder, Step, step_signature
 
-__all__ = ["LADDER_END", "REASONS", "Decision", "InvoiceFacts", "decide"]
+__all__ = [
+    "LADDER_END",
+    "REASONS",
+    "ActionGroup",
+    "Decision",
+    "InvoiceFacts",
+    "StepRecord",
+    "decide",
+    "group_actions",
+    "handled_codes",
+    "next_step_code",
+    "select_ladder",
+]
 
 LADDER_END = date(9999, 12, 31)
 """``next_date`` when there is nothing more to do on this ladder."""
@@ -57,6 +70,65 @@ class Decision:
     skip: tuple[Step, ...]
     next_date: date
     reason: str
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """A step an invoice has handled (done, skipped or failed), as it was then:
+    its code, its day and the signature of its actions (``step_signature``)."""
+
+    code: str
+    day: int | None = None
+    signature: str | None = None
+
+
+def handled_codes(ladder: Ladder, records) -> frozenset[str]:
+    """The steps of ``ladder`` an invoice with this history has already handled.
+
+    A step's identity survives edits of the ladder and moves to another ladder:
+
+    1. a record whose code is a step of ``ladder`` handles that step;
+    2. every record tells how far the invoice went: each step of ``ladder`` whose
+       day is at most the record's day is handled (a renamed step keeps its day; an
+       earlier step inserted later, or the earlier steps of another ladder, are
+       behind the invoice);
+    3. a record whose code is not in ``ladder`` (renamed, removed, or from another
+       ladder) also handles the steps whose actions are the record's (same kinds and
+       parameters: the same message under another code or on another day).
+
+    The engine goes on after the most advanced handled step, so nothing the invoice
+    already received is sent again.
+    """
+    index = ladder._index
+    codes = set()
+    last_day = None
+    orphan_signatures = set()
+    for record in records:
+        if record.code in index:
+            codes.add(record.code)
+        elif record.signature:
+            orphan_signatures.add(record.signature)
+        if record.day is not None and (last_day is None or record.day > last_day):
+            last_day = record.day
+    if last_day is not None or orphan_signatures:
+        for step in ladder.steps:
+            if (last_day is not None and step.day <= last_day) or (
+                orphan_signatures and step_signature(step) in orphan_signatures
+            ):
+                codes.add(step.code)
+    return frozenset(codes)
+
+
+def next_step_code(ladder: Ladder, handled, decision: Decision) -> str | None:
+    """The code of the step after the most advanced one handled once ``decision``
+    is carried out (None: the end of the ladder)."""
+    codes = set(handled)
+    if decision.take:
+        codes.add(decision.take.code)
+    codes.update(step.code for step in decision.skip)
+    positions = [ladder._index[code] for code in codes if code in ladder._index]
+    following = max(positions) + 1 if positions else 0
+    return ladder.steps[following].code if following < len(ladder.steps) else None
 
 
 _FINISHED = Decision(None, (), LADDER_END, "finished")
@@ -157,3 +229,73 @@ def decide(
     else:
         next_date = LADDER_END
     return Decision(step, steps[position + 1 : target], next_date, reason)
+
+
+# Around the decision: which ladder, and one message per customer and kind ----------
+
+
+def select_ladder(
+    candidates: Sequence[tuple[Hashable, Ladder]],
+    tags: Iterable[str] | None,
+    country_code: str | None,
+    override: Hashable | None = None,
+    default: Hashable | None = None,
+) -> Hashable | None:
+    """Which ladder applies to a customer: the key of one of ``candidates``.
+
+    ``candidates``: the company's active ladders, (key, parsed ladder), in their
+    sequence order. The customer's own ladder (``override``) when it is one of
+    them; else the first whose ``applies_to`` matches the customer's tags and
+    country; else the company's ``default`` when it is one of them; else the first
+    fallback ladder (no ``applies_to``); else None.
+    """
+    keys = {key for key, _ladder in candidates}
+    if override is not None and override in keys:
+        return override
+    for key, ladder in candidates:
+        if ladder.applies_to is not None and ladder.applies_to.matches(
+            tags, country_code
+        ):
+            return key
+    if default is not None and default in keys:
+        return default
+    return next((key for key, ladder in candidates if ladder.is_fallback), None)
+
+
+@dataclass
+class ActionGroup:
+    """The actions of one kind for one customer in one run: one message (or one
+    hold, one referral...) about all of ``members`` (its invoices), worded by the
+    most advanced step among them (``step`` and ``action``, of the highest
+    ``rank``, e.g. the step's day)."""
+
+    customer: Hashable
+    kind: str
+    step: Step | None = None
+    action: Action | None = None
+    rank: int | None = None
+    members: dict = field(default_factory=dict)  # ordered, as a set
+
+    def add(self, member: Hashable, step: Step, rank: int, action: Action) -> None:
+        self.members[member] = None
+        if self.rank is None or rank > self.rank:
+            self.step, self.action, self.rank = step, action, rank
+
+
+def group_actions(
+    entries: Iterable[tuple[Hashable, Hashable, Step, int, Iterable[Action]]],
+) -> list[ActionGroup]:
+    """Group the actions of the steps taken by customer and kind.
+
+    ``entries``: (customer, invoice, step, rank, actions to carry out). Returns the
+    groups in the order their first action came.
+    """
+    grouped: dict[tuple[Hashable, str], ActionGroup] = {}
+    for customer, member, step, rank, actions in entries:
+        for action in actions:
+            key = (customer, action.kind)
+            group = grouped.get(key)
+            if group is None:
+                group = grouped[key] = ActionGroup(customer, action.kind)
+            group.add(member, step, rank, action)
+    return list(grouped.values())

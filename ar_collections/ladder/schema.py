@@ -8,6 +8,7 @@ expected. The objects are plain frozen values, safe to cache and share.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ __all__ = [
     "Step",
     "describe_action",
     "dump_step",
+    "load_step",
     "parse_ladder",
+    "step_signature",
 ]
 
 SUPPORTED_VERSION = 1
@@ -241,12 +244,15 @@ def parse_ladder(
     stages: Collection[str] | None = None,
     action_kinds: Mapping[str, ActionSchema] | None = None,
     check_template: Callable[[str], str | None] | None = None,
+    kinds_installed: bool = False,
 ) -> Ladder:
     """Read and validate a ladder; raise ``LadderError`` with every problem.
 
     ``stages``: the stage codes a step may name (None: any). ``action_kinds``: the
     installed kinds (None: ``ACTION_SCHEMAS``). ``check_template(xmlid)``: an error
     message for a template parameter that does not name a usable template, or None.
+    ``kinds_installed``: ``action_kinds`` are the kinds installed (Odoo), and an
+    unknown kind is reported as not installed.
     """
     data, line_of = load_yaml(source)
     checker = Checker(line_of)
@@ -255,6 +261,7 @@ def parse_ladder(
         stages=stages,
         action_kinds=ACTION_SCHEMAS if action_kinds is None else action_kinds,
         check_template=check_template,
+        kinds_installed=kinds_installed,
     )
     ladder = parser.parse(data)
     checker.raise_if_problems()
@@ -268,7 +275,10 @@ def _listed(values: Iterable[object]) -> str:
 
 
 class _Parser:
-    def __init__(self, checker: Checker, *, stages, action_kinds, check_template):
+    def __init__(
+        self, checker: Checker, *, stages, action_kinds, check_template, kinds_installed
+    ):
+        self.kinds_installed = kinds_installed
         self.c = checker
         if stages is None:
             self.stages = None
@@ -582,9 +592,14 @@ class _Parser:
         sub = child_path(path, kind)
         schema = self.kinds.get(kind) if isinstance(kind, str) else None
         if schema is None:
+            installed = (
+                f" (action kind {show_key(kind)} is not installed)"
+                if self.kinds_installed
+                else ""
+            )
             c.add(
                 sub,
-                f"unknown action kind {show_key(kind)}; installed kinds: "
+                f"unknown action kind {show_key(kind)}{installed}; installed kinds: "
                 f"{_listed(self.kinds)}",
             )
             return None
@@ -683,72 +698,50 @@ def dump_step(step: Step) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-_ACTIVITY_TYPES = {
-    "call": "Call",
-    "email": "E-mail",
-    "meeting": "Meeting",
-    "todo": "To-do",
-}
-_ASSIGNEES = {"collector": "the collector", "salesperson": "the salesperson"}
-_WRITE_OFF_REASONS = {
-    "uncollectible": "uncollectible",
-    "insolvent": "customer insolvent",
-    "small_balance": "small balance",
-    "dispute_settlement": "dispute settlement",
-    "allowed_deduction": "allowed deduction",
-    "agency_returned": "returned by the agency",
-}
+@functools.lru_cache(maxsize=1024)
+def load_step(snapshot: str) -> Step:
+    """The step back from its ``dump_step`` snapshot (parameters as written): what
+    a retry of the step does, even when the ladder has changed since."""
+    data = yaml.safe_load(snapshot) or {}
+    actions = []
+    for item in data.get("actions") or ():
+        ((kind, params),) = item.items()
+        actions.append(Action(kind, FrozenParams(params or {})))
+    return Step(
+        code=data["code"],
+        day=data["day"],
+        stage=data.get("stage"),
+        actions=tuple(actions),
+    )
 
 
-def _assignee(login: object) -> str:
-    return _ASSIGNEES.get(login, f"user {login}")
-
-
-def describe_action(action: Action) -> str:
-    """A short human text for an action, for lists and the event log."""
-    params = action.params
-    kind = action.kind
-    if kind == "email":
-        text = f"E-mail ({params.get('template')})"
-        if params.get("attach_statement"):
-            text += " with the statement attached"
-        return text
-    if kind == "letter":
-        return f"Letter ({params.get('template')})"
-    if kind == "activity":
-        activity = _ACTIVITY_TYPES.get(params.get("type", "call"), "To-do")
-        days = params.get("due_in_days") or 0
-        due = (
-            "due today" if days == 0 else f"due in {days} day{'s' if days != 1 else ''}"
+@functools.lru_cache(maxsize=1024)
+def step_signature(step: Step) -> str:
+    """What a step does, without its code, day or stage: its actions' kinds and
+    parameters as written (as in ``dump_step``, so that a step read back from its
+    snapshot has the same signature). Two steps that send the same message have
+    the same signature; a rename or a new day keeps it."""
+    data = []
+    for action in step.actions:
+        names = action.params if action.written is None else action.written
+        data.append(
+            (action.kind, sorted((name, repr(action.params[name])) for name in names))
         )
-        assignee = _assignee(params.get("assign", "collector"))
-        return f"{activity} activity for {assignee}, {due}"
-    if kind == "credit_hold":
-        text = f"Credit hold: {params.get('reason')}"
-        if params.get("release") == "manual":
-            text += " (released by hand)"
-        return text
-    if kind == "refer_to_agency":
-        agency = params.get("agency")
-        text = (
-            "Refer to the default collection agency"
-            if agency == "default"
-            else f"Refer to collection agency {agency}"
-        )
-        if params.get("confirm"):
-            text += ", after confirmation"
-        return text
-    if kind == "legal":
-        text = "Hand over to legal"
-        if params.get("assign"):
-            text += f" ({_assignee(params['assign'])})"
-        if params.get("note"):
-            text += f": {params['note']}"
-        return text
-    if kind == "request_write_off":
-        reason = params.get("reason")
-        return f"Write-off request: {_WRITE_OFF_REASONS.get(reason, reason)}"
-    label = kind.replace("_", " ").capitalize()
-    if not params:
+    return hashlib.sha1(repr(data).encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def describe_action(
+    action: Action, schemas: Mapping[str, ActionSchema] | None = None
+) -> str:
+    """A short English text for an action (its schema's ``describe``), for tools
+    outside Odoo; Odoo describes actions with its registrations' translatable
+    texts."""
+    schema = (ACTION_SCHEMAS if schemas is None else schemas).get(action.kind)
+    if schema is not None and schema.describe is not None:
+        return schema.describe(action.params)
+    label = action.kind.replace("_", " ").capitalize()
+    if not action.params:
         return label
-    return f"{label}: " + ", ".join(f"{key}={value}" for key, value in params.items())
+    return f"{label}: " + ", ".join(
+        f"{key}={value}" for key, value in action.params.items()
+    )

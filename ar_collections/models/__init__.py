@@ -6,6 +6,16 @@ from . import ar_dunning_step
 from . import ar_collection_event
 from . import ar_collection_notice
 from . import ar_collection_run
+from . import ar_collection_run_execution
+from . import ar_collection_action
+from . import ar_collection_channel_notice
+from . import ar_collection_channel_email
+from . import ar_collection_channel_letter
+from . import ar_collection_channel_activity
+from . import ar_collection_action_foundation
+from . import ar_collection_action_credit_hold
+from . import ar_collection_action_agency
+from . import ar_collection_action_write_off
 from . import account_move
 from . import res_partner
 from . import res_company

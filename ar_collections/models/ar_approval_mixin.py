@@ -14,8 +14,9 @@ class ArApprovalMixin(models.AbstractModel):
     - The workflow fields (``_ar_workflow_fields``) are written only by the
       workflow methods, through ``_ar_workflow_write``: the method checks the
       user's right first, then writes with sudo() inside
-      ``ar.workflow.guard._ar_unlocked``, which no RPC caller can reach. ``_ar_workflow_sudo_ok``: a plain sudo() write may
-      also change them (server code only; the requester stays locked).
+      ``ar.workflow.guard._ar_unlocked``, which no RPC caller can reach.
+      ``_ar_workflow_sudo_ok``: a plain sudo() write may also change them
+      (server code only; the requester stays locked).
     - An approval comes from a member of the group awaited
       (``_ar_next_approval_group``), never from the requester, never twice from
       one person (``_ar_approved_users``): ``_ar_approval_refusal``.

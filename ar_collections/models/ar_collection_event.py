@@ -1,10 +1,20 @@
-from odoo import api, fields, models
+import logging
+from collections import defaultdict
+
+import yaml
+
+from odoo import _, api, fields, models
 from odoo.tools import SQL, split_every
+
+from ..ladder import StepRecord, load_step, step_signature
+
+_logger = logging.getLogger(__name__)
 
 EVENT_STATES = [
     ("done", "Done"),
     ("skipped", "Skipped"),
     ("failed", "Failed"),
+    ("waiting", "Waiting for the notice"),
     ("cancelled", "Cancelled"),
 ]
 EVENT_ORIGINS = [
@@ -60,12 +70,26 @@ class ArCollectionEvent(models.Model):
     )
     ladder_id = fields.Many2one("ar.dunning.ladder", ondelete="set null", index=True)
     step_code = fields.Char(string="Step", required=True)
+    step_day = fields.Integer(
+        help="The step's day when it was applied: how far the invoice went, kept "
+        "when the step is later renamed or removed."
+    )
+    step_signature = fields.Char(
+        help="What the step did (its actions), to recognise it under another code "
+        "or in another ladder."
+    )
     action_index = fields.Integer(default=0)
     action_kind = fields.Char(string="Action")
-    stage_id = fields.Many2one("ar.collection.stage")
+    stage_id = fields.Many2one("ar.collection.stage", ondelete="restrict")
     state = fields.Selection(EVENT_STATES, required=True, default="done", index=True)
     date = fields.Date(required=True, index=True, help="Date of the run (as of).")
     result = fields.Text()
+    attempt_count = fields.Integer(
+        string="Attempts",
+        default=1,
+        help="How many times the run tried this action (a failed notice is retried "
+        "on later runs, up to a limit).",
+    )
     rule_snapshot = fields.Text(
         string="Rule applied", help="The ladder step as it was written when applied."
     )
@@ -99,6 +123,36 @@ class ArCollectionEvent(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        self._backfill_step_identity()
+
+    def _backfill_step_identity(self):
+        """Give the ladder events written before steps had an identity their step's
+        day and signature, read from their rule snapshot (one update per distinct
+        snapshot: few, whatever the number of events)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT rule_snapshot, array_agg(id) FROM %s"
+                " WHERE step_day IS NULL AND origin = 'ladder'"
+                " AND rule_snapshot IS NOT NULL GROUP BY rule_snapshot",
+                SQL.identifier(self._table),
+            )
+        )
+        for snapshot, ids in self.env.cr.fetchall():
+            try:
+                step = load_step(snapshot)
+            except (ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+                _logger.warning("Unreadable step snapshot on events %s", ids[:10])
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET step_day = %s, step_signature = %s"
+                    " WHERE id = ANY(%s)",
+                    SQL.identifier(self._table),
+                    step.day,
+                    step_signature(step),
+                    ids,
+                )
+            )
 
     @api.model
     def _origin_values(self, origin, record):
@@ -139,12 +193,13 @@ class ArCollectionEvent(models.Model):
             if not vals.get("currency_id"):
                 raise ValueError("_create_log_rows needs complete values (currency_id)")
             vals.setdefault("origin", "ladder")
+            vals.setdefault("attempt_count", 1)
         self.flush_model()
         columns = [
             "move_id", "partner_id", "company_id", "origin", "ladder_id", "step_code",
-            "action_index", "action_kind", "stage_id", "state", "date", "result",
-            "rule_snapshot", "notice_id", "activity_id", "user_id", "currency_id",
-            "amount_residual",
+            "step_day", "step_signature", "action_index", "action_kind", "stage_id",
+            "state", "date", "result", "rule_snapshot", "notice_id", "activity_id",
+            "user_id", "currency_id", "amount_residual", "attempt_count",
         ]  # fmt: skip
         now = fields.Datetime.now()
         ids = []
@@ -206,3 +261,97 @@ class ArCollectionEvent(models.Model):
                 last_done = last_date
             history[move.id] = (handled, last_done)
         return history
+
+    @api.model
+    def _step_records(self, moves):
+        """For each invoice: the steps handled (done, skipped or failed), as
+        ``StepRecord`` (code, day, signature), and the date of the last step done.
+
+        One grouped query, whatever the number of invoices. The run maps the
+        records onto the invoice's current ladder (``ladder.handled_codes``).
+        """
+        records = {move_id: (set(), None) for move_id in moves.ids}
+        groups = self._read_group(
+            [
+                ("move_id", "in", moves.ids),
+                ("origin", "=", "ladder"),
+                ("state", "in", ("done", "skipped", "failed", "waiting")),
+            ],
+            ["move_id", "step_code", "step_day", "step_signature", "state"],
+            ["date:max"],
+        )
+        for move, step_code, step_day, signature, state, last_date in groups:
+            handled, last_done = records[move.id]
+            handled.add(
+                StepRecord(
+                    step_code,
+                    None if step_day is False else step_day,
+                    signature or None,
+                )
+            )
+            if state != "skipped" and (last_done is None or last_date > last_done):
+                last_done = last_date
+            records[move.id] = (handled, last_done)
+        return records
+
+    @api.model
+    def _ar_pending_notice_events(self, moves, notice_kinds):
+        """{move_id: the events of its last step still pending}: a notice that failed
+        and the actions waiting for it. Rows of a step the invoice has gone past
+        (failures recorded before notices were retried) are not pending."""
+        events = self.search(
+            [
+                ("move_id", "in", moves.ids),
+                ("origin", "=", "ladder"),
+                "|",
+                ("state", "=", "waiting"),
+                "&",
+                ("state", "=", "failed"),
+                ("action_kind", "in", list(notice_kinds)),
+            ],
+            order="move_id, id",
+        )
+        if not events:
+            return {}
+        latest = {
+            (move.id, step_code): last_id
+            for move, step_code, last_id in self._read_group(
+                [
+                    ("move_id", "in", events.move_id.ids),
+                    ("origin", "=", "ladder"),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["move_id", "step_code"],
+                ["id:max"],
+            )
+        }
+        newest_step = {}
+        for (move_id, step_code), last_id in latest.items():
+            if last_id > newest_step.get(move_id, (0, None))[0]:
+                newest_step[move_id] = (last_id, step_code)
+        pending = defaultdict(lambda: self.browse())
+        for event in events:
+            if newest_step[event.move_id.id][1] == event.step_code:
+                pending[event.move_id.id] |= event
+        return dict(pending)
+
+    def action_retry(self):
+        """Try the failed notices again on the next run (after fixing the cause)."""
+        self.check_access("read")  # collectors may retry what they can see
+        failed = self.filtered(
+            lambda event: event.state == "failed" and event.origin == "ladder"
+        )
+        failed.sudo().write({"attempt_count": 0})
+        failed.move_id._ar_reset_collection_schedule()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "%(count)s notice(s) will be tried again on the next run.",
+                    count=len(failed),
+                ),
+                "sticky": False,
+            },
+        }

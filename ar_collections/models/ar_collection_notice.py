@@ -27,7 +27,7 @@ class ArCollectionNotice(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     ladder_id = fields.Many2one("ar.dunning.ladder", ondelete="set null")
     step_code = fields.Char(string="Step", required=True)
-    stage_id = fields.Many2one("ar.collection.stage")
+    stage_id = fields.Many2one("ar.collection.stage", ondelete="restrict")
     channel = fields.Selection(CHANNELS, required=True)
     date = fields.Date(required=True)
     template_id = fields.Many2one("mail.template", ondelete="set null")

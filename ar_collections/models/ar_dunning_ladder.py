@@ -3,13 +3,7 @@ import textwrap
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..ladder import (
-    ACTION_SCHEMAS,
-    LadderError,
-    describe_action,
-    dump_step,
-    parse_ladder,
-)
+from ..ladder import LadderError, dump_step, parse_ladder
 
 NOTICE_MODEL = "ar.collection.notice"
 
@@ -149,11 +143,8 @@ class ArDunningLadder(models.Model):
 
     @api.model
     def _get_action_kinds(self):
-        """The action kinds this installation can execute: those the run knows."""
-        handlers = self.env["ar.collection.run"]._action_handlers()
-        return {
-            kind: schema for kind, schema in ACTION_SCHEMAS.items() if kind in handlers
-        }
+        """The action kinds installed: those registered on ar.collection.action."""
+        return self.env["ar.collection.action"]._ar_schemas()
 
     def _check_template_xmlid(self, xmlid):
         template = self.env.ref(xmlid, raise_if_not_found=False)
@@ -186,6 +177,7 @@ class ArDunningLadder(models.Model):
             stages=set(stages.mapped("code")),
             action_kinds=self._get_action_kinds(),
             check_template=self._check_template_xmlid,
+            kinds_installed=True,
         )
 
     @api.model
@@ -197,7 +189,9 @@ class ArDunningLadder(models.Model):
 
     @tools.ormcache("source")
     def _parse_cached(self, source):
-        return parse_ladder(source)
+        return parse_ladder(
+            source, action_kinds=self._get_action_kinds(), kinds_installed=True
+        )
 
     def _get_parsed(self):
         self.ensure_one()
@@ -221,6 +215,8 @@ class ArDunningLadder(models.Model):
     def _sync_steps(self):
         """Rebuild the readable steps table from the YAML."""
         stages = self.env["ar.collection.stage"]._get_by_code()
+        registry = self.env["ar.collection.action"]
+        kinds = registry._ar_action_kinds()
         self.step_ids.unlink()
         vals_list = []
         for ladder in self:
@@ -234,7 +230,8 @@ class ArDunningLadder(models.Model):
                         "day": step.day,
                         "stage_id": stages[step.stage].id if step.stage else False,
                         "actions_display": "\n".join(
-                            describe_action(action) for action in step.actions
+                            registry._ar_describe(action, kinds)
+                            for action in step.actions
                         ),
                         "rule_snapshot": dump_step(step),
                     }
@@ -276,15 +273,22 @@ class ArDunningLadder(models.Model):
         self.company_id.ar_default_ladder_id = self
 
     def action_run_now(self):
-        """Run every active ladder now, as the scheduler would; say what happened."""
-        counts = self.run_collections()
+        """Queue the scheduled run now (it runs in the background, for every company,
+        as the daily run does); the Preview is the synchronous dry run."""
+        self.env["ar.collection.run"]._check_can_run()
+        cron = self.env.ref("ar_collections.ir_cron_run_collections")
+        cron.sudo()._trigger()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success" if not counts.get("failed") else "warning",
-                "title": _("Collections run done"),
-                "message": self.env["ar.collection.run"]._describe_counts(counts),
+                "type": "info",
+                "title": _("Collections run queued"),
+                "message": _(
+                    "The collections run of every company starts in the background "
+                    "within a minute; its steps appear on the invoices when it is "
+                    "done. Use Preview to see what it will do."
+                ),
                 "sticky": False,
             },
         }

@@ -17,6 +17,6 @@ class ArDunningStep(models.Model):
     day = fields.Integer(
         help="Days from the invoice due date; negative means before it."
     )
-    stage_id = fields.Many2one("ar.collection.stage")
+    stage_id = fields.Many2one("ar.collection.stage", ondelete="restrict")
     actions_display = fields.Text(string="Actions")
     rule_snapshot = fields.Text(string="Rule (YAML)")

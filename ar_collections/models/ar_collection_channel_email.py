@@ -1,0 +1,101 @@
+from markupsafe import Markup
+
+from odoo import _, api, models
+
+
+class ArCollectionAction(models.AbstractModel):
+    """The e-mail channel: notices rendered and queued as ``mail.mail``."""
+
+    _inherit = "ar.collection.action"
+
+    @api.model
+    def _ar_action_email(self, customer_actions):
+        notices = self._ar_create_notices(customer_actions, "email")
+        rendered = self._ar_render_notices(
+            notices, ["subject", "body_html", "email_from"]
+        )
+        comment = self.env.ref("mail.mt_comment")
+        # attach_statement: the customers' statements of open items, rendered at once
+        statement_partners = self.env["res.partner"].union(
+            *(
+                action.partner
+                for action, notice in zip(customer_actions, notices, strict=True)
+                if action.action.params.get("attach_statement")
+                and notice.recipient_id.email
+            )
+        )
+        statements = (
+            statement_partners._ar_statement_attachments(notices.company_id[:1])
+            if statement_partners
+            else {}
+        )
+        mail_vals, sending = [], []
+        outcomes = {}
+        for customer_action, notice in zip(customer_actions, notices, strict=True):
+            recipient = notice.recipient_id
+            if not recipient.email:
+                notice.state = "failed"
+                outcomes[customer_action] = {
+                    "state": "failed",
+                    "result": _(
+                        "No e-mail address on %(partner)s",
+                        partner=recipient.display_name,
+                    ),
+                    "notice_id": notice.id,
+                }
+                continue
+            values = rendered[notice.id]
+            mail_vals.append(
+                {
+                    "model": "res.partner",
+                    "res_id": customer_action.partner.id,
+                    "record_name": customer_action.partner.display_name,
+                    "message_type": "comment",
+                    "subtype_id": comment.id,
+                    "subject": values.get("subject"),
+                    # The chatter shows a summary; the e-mail itself is in body_html
+                    # and on the notice (sanitising each full e-mail again for the
+                    # chatter would cost more than the rest of the run).
+                    "body": self._ar_chatter_summary(notice, values.get("subject")),
+                    "body_html": values.get("body_html"),
+                    "email_from": values.get("email_from")
+                    or notice.company_id.email_formatted,
+                    # Replies go to the sender; left empty, Odoo looks up the
+                    # customer's mail alias once per message.
+                    "reply_to": values.get("email_from")
+                    or notice.company_id.email_formatted,
+                    "author_id": notice.company_id.partner_id.id,
+                    "recipient_ids": [(4, recipient.id)],
+                    "partner_ids": [(4, recipient.id)],
+                    "attachment_ids": [(4, statements[customer_action.partner.id].id)]
+                    if customer_action.partner.id in statements
+                    else [],
+                    "auto_delete": False,
+                    "state": "outgoing",
+                }
+            )
+            sending.append((customer_action, notice))
+        mails = self.env["mail.mail"].sudo().create(mail_vals)
+        for (customer_action, notice), mail in zip(sending, mails, strict=True):
+            notice.mail_message_id = mail.mail_message_id
+            outcomes[customer_action] = {
+                "state": "done",
+                "result": _(
+                    "E-mail '%(subject)s' queued to %(email)s",
+                    subject=mail.subject,
+                    email=notice.recipient_id.email,
+                ),
+                "notice_id": notice.id,
+            }
+        return outcomes
+
+    @api.model
+    def _ar_chatter_summary(self, notice, subject):
+        return Markup("<p>%s</p>") % _(
+            "Reminder e-mail '%(subject)s' (step %(step)s) about %(count)s invoice(s): "
+            "%(invoices)s",
+            subject=subject or "",
+            step=notice.step_code,
+            count=len(notice.move_ids),
+            invoices=", ".join(notice.move_ids.mapped("name")),
+        )

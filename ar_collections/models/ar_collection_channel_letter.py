@@ -1,0 +1,55 @@
+from odoo import _, api, models
+
+
+class ArCollectionAction(models.AbstractModel):
+    """The letter channel: notices rendered as PDF letters to print."""
+
+    _inherit = "ar.collection.action"
+
+    @api.model
+    def _ar_action_letter(self, customer_actions):
+        notices = self._ar_create_notices(customer_actions, "letter")
+        rendered = self._ar_render_notices(notices, ["body_html"])
+        for notice in notices:
+            notice.letter_body = rendered[notice.id].get("body_html")
+        report = self.env.ref("ar_collections.action_report_collection_letter")
+        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
+            report, {}, res_ids=notices.ids
+        )
+        pairs = list(zip(customer_actions, notices, strict=True))
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": _(
+                        "Letter %(step)s %(date)s.pdf",
+                        step=notice.step_code,
+                        date=notice.date,
+                    ),
+                    "raw": streams[notice.id]["stream"].getvalue(),
+                    "mimetype": "application/pdf",
+                    "res_model": "res.partner",
+                    "res_id": customer_action.partner.id,
+                }
+                for customer_action, notice in pairs
+            ]
+        )
+        outcomes = {}
+        for (customer_action, notice), attachment in zip(
+            pairs, attachments, strict=True
+        ):
+            notice.attachment_id = attachment
+            customer_action.partner.message_post(
+                body=_(
+                    "Collection letter to print and send (step %(step)s).",
+                    step=notice.step_code,
+                ),
+                attachment_ids=attachment.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            outcomes[customer_action] = {
+                "state": "done",
+                "result": _("Letter ready to print: %(name)s", name=attachment.name),
+                "notice_id": notice.id,
+            }
+        return outcomes
