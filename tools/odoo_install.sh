@@ -27,7 +27,7 @@ if grep -qE "$LOG_ERRORS" "$install_log"; then
     die "errors in the install log of $db ($install_log)"
 fi
 for module in ${modules//,/ }; do
-    [ -f "$module/__manifest__.py" ] || continue
+    [ -f "$module/__manifest__.py" ] || [ -f "tests/addons/$module/__manifest__.py" ] || continue
     state="$(sql "$db" "select state from ir_module_module where name = '$module'")"
     if [ "$state" != installed ]; then
         cat "$install_log"
