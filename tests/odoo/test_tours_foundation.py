@@ -40,10 +40,18 @@ class TestFoundationTours(CollectionsCase, HttpCase):
         self.assertFalse(self.tour_invoice.collection_event_ids)
 
     def test_run_now_moves_invoice(self):
+        cron = self.env.ref("ar_collections.ir_cron_run_collections")
         self.start_tour(
             BY_STAGE_URL, "ar_collections_run_now", login=self.manager.login
         )
+        # Run now queued the scheduled run and did nothing itself.
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        self.assertEqual(self.tour_invoice.collection_stage_id.code, "current")
+        cron.method_direct_trigger()
         self.assertEqual(self.tour_invoice.collection_stage_id.code, "overdue")
+        self.start_tour(
+            BY_STAGE_URL, "ar_collections_run_now_result", login=self.manager.login
+        )
 
     def test_exclude_invoice(self):
         self.start_tour(

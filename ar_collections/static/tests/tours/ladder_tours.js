@@ -140,19 +140,17 @@ registry.category("web_tour.tours").add("ar_collections_run_now", {
             run: "click",
         },
         {
-            content: "A notification says what was done",
-            trigger: ".o_notification:contains('steps taken')",
+            content: "A notification says the run is queued",
+            trigger: ".o_notification:contains('queued')",
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("ar_collections_run_now_result", {
+    url: "/odoo/action-ar_collections.account_move_action_collections",
+    steps: () => [
         {
-            trigger: ".o_main_navbar button:contains('Collections')",
-            run: "click",
-        },
-        {
-            trigger: ".dropdown-menu a:contains('Invoices by stage')",
-            run: "click",
-        },
-        {
-            content: "The invoice moved to Overdue",
+            content: "Once the queued run has run, the invoice is in the Overdue column",
             trigger: ".o_kanban_group:has(.o_column_title:contains('Overdue')) .o_kanban_record:contains('Tour Customer')",
         },
     ],
