@@ -157,7 +157,10 @@ class ArCollectionRun(models.AbstractModel):
         partner_ids = sorted(partner.id for (partner,) in groups)
         done = 0
         for batch in split_every(CUSTOMERS_PER_BATCH, partner_ids):
-            self._run_batch(job, list(batch), counts, proposals)
+            # A failing batch is undone here: the transaction stays usable, so the
+            # run lock is released and the error raised is the batch's own.
+            with self.env.cr.savepoint():
+                self._run_batch(job, list(batch), counts, proposals)
             done += len(batch)
             if not dry_run:
                 self.env["ir.cron"]._notify_progress(
