@@ -736,7 +736,7 @@ def describe_action(action: Action) -> str:
             else f"Refer to collection agency {agency}"
         )
         if params.get("confirm"):
-            text += ", after confirmation"
+            text += ", sent at once"
         return text
     if kind == "legal":
         text = "Hand over to legal"
