@@ -1,5 +1,17 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+# Computed from the holds: never written.
+HOLD_FIELDS = {
+    "credit_hold",
+    "credit_hold_id",
+    "credit_hold_reason",
+    "credit_hold_date",
+    "credit_hold_user_id",
+    "credit_hold_ids",
+}
 
 
 class ResPartner(models.Model):
@@ -31,30 +43,138 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_hold(self):
-        holds = self.env["ar.credit.hold"]._active_by_key(
-            self.commercial_partner_id, self.env.company
+        # sudo: the hold of a parent company applies in its branches, whose users may
+        # not read that company's records; only the hold's date and reason are shown.
+        holds = (
+            self.env["ar.credit.hold"]
+            .sudo()
+            ._active_by_key(self.commercial_partner_id, self.env.company)
         )
         company_id = self.env.company.id
         for partner in self:
             hold = holds.get((partner.commercial_partner_id.id, company_id))
             partner.credit_hold = bool(hold)
-            partner.credit_hold_id = hold
+            partner.credit_hold_id = hold.id if hold else False
             partner.credit_hold_reason = hold.reason if hold else False
             partner.credit_hold_date = hold.date if hold else False
-            partner.credit_hold_user_id = hold.user_id if hold else False
+            partner.credit_hold_user_id = hold.user_id.id if hold else False
 
     def _search_credit_hold(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Search 'On credit hold' with = True or = False."))
         active_holds = [
             ("state", "=", "active"),
-            ("company_id", "=", self.env.company.id),
+            ("company_id", "in", self.env.company.parent_ids.ids),
         ]
-        held = self.with_context(active_test=False)._search(
-            [("credit_hold_ids", "any", active_holds)]
+        # sudo: as in _compute_credit_hold (holds of parent companies)
+        held = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search([("credit_hold_ids", "any", active_holds)])
         )
         on_hold = (operator == "=") == value
         return [("commercial_partner_id", "in" if on_hold else "not in", held)]
+
+    # Integrity -----------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._ar_check_no_hold_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._ar_check_no_hold_fields(vals)
+        if {"parent_id", "is_company"} & vals.keys():
+            self._ar_check_leaving_held_customer(vals)
+        return super().write(vals)
+
+    def _ar_check_no_hold_fields(self, vals):
+        """The hold fields change only through action_credit_hold / _release."""
+        fields_given = HOLD_FIELDS & vals.keys()
+        if fields_given and not self.env.su:
+            raise UserError(
+                _(
+                    "A credit hold is put and released with 'Put on credit hold' and "
+                    "'Release credit hold' (with a reason), not by writing %(fields)s.",
+                    fields=", ".join(sorted(fields_given)),
+                )
+            )
+
+    def _ar_check_leaving_held_customer(self, vals):
+        """A contact may not leave a customer on credit hold (its invoices would).
+
+        Detaching a contact from its company, attaching it to another or making it a
+        company changes the commercial partner its invoices and orders are checked
+        against. While its customer is on hold (in any company) only a collections
+        manager may do that; it is logged on the held customer.
+        """
+        new_parent = (
+            self.browse(vals["parent_id"]) if vals.get("parent_id") else self.browse()
+        )
+        leaving = self.filtered(
+            lambda partner: (
+                partner._ar_new_commercial_partner(vals, new_parent)
+                != partner.commercial_partner_id
+            )
+        )
+        if not leaving:
+            return
+        # sudo: the holds of every company count, whatever the user may read
+        holds = (
+            self.env["ar.credit.hold"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "active"),
+                    ("partner_id", "in", leaving.commercial_partner_id.ids),
+                ]
+            )
+        )
+        if not holds:
+            return
+        leaving = leaving.filtered(
+            lambda partner: partner.commercial_partner_id in holds.partner_id
+        )
+        if not self.env.su and not self.env.user.has_group(
+            "ar_collections.group_collections_manager"
+        ):
+            partner = leaving[0]
+            raise AccessError(
+                _(
+                    "%(contact)s belongs to %(customer)s, which is on credit hold: "
+                    "only a collections manager can detach it, move it to another "
+                    "company or make it a company while the hold lasts.",
+                    contact=partner.display_name,
+                    customer=partner.commercial_partner_id.display_name,
+                )
+            )
+        bodies = {}
+        for partner in leaving:
+            bodies.setdefault(partner.commercial_partner_id.id, []).append(
+                _(
+                    "%(contact)s left this customer while on credit hold (by "
+                    "%(user)s).",
+                    contact=partner.display_name,
+                    user=self.env.user.name,
+                )
+            )
+        self.browse(list(bodies))._message_log_batch(
+            bodies={
+                partner_id: Markup("<br/>").join(Markup("%s") % text for text in texts)
+                for partner_id, texts in bodies.items()
+            },
+            author_id=self.env.user.partner_id.id,
+        )
+
+    def _ar_new_commercial_partner(self, vals, new_parent):
+        """The commercial partner this partner will have once ``vals`` are written."""
+        self.ensure_one()
+        is_company = vals.get("is_company", self.is_company)
+        parent = new_parent if "parent_id" in vals else self.parent_id
+        if is_company or not parent:
+            return self
+        return parent.commercial_partner_id
 
     # Credit hold actions --------------------------------------------------------------
 
@@ -98,8 +218,21 @@ class ResPartner(models.Model):
         if not (reason or "").strip():
             raise UserError(_("Releasing a credit hold needs a reason."))
         holds = self.env["ar.credit.hold"]._get_active(
+            self.commercial_partner_id, self.env.company, branches=False
+        )
+        inherited = self.env["ar.credit.hold"]._get_active(
             self.commercial_partner_id, self.env.company
         )
+        if not holds and inherited:
+            raise UserError(
+                _(
+                    "%(customers)s: on credit hold in %(parent)s, which covers its "
+                    "branch %(company)s: release the hold in %(parent)s.",
+                    customers=", ".join(inherited.partner_id.mapped("display_name")),
+                    parent=", ".join(inherited.company_id.mapped("name")),
+                    company=self.env.company.name,
+                )
+            )
         if not holds:
             raise UserError(
                 _(
