@@ -158,8 +158,10 @@ class AccountMove(models.Model):
         company = self.env["res.company"].browse(vals.get("company_id") or [])
         self.env["ar.credit.hold"]._enforce(
             self.filtered(
-                lambda move: move.state != "posted"
-                and (move_type or move.move_type) in CREDIT_HOLD_MOVE_TYPES
+                lambda move: (
+                    move.state != "posted"
+                    and (move_type or move.move_type) in CREDIT_HOLD_MOVE_TYPES
+                )
             ),
             lambda move: partner or move.commercial_partner_id,
             lambda move: company or move.company_id,

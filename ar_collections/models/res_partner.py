@@ -1,9 +1,19 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from .account_move import OPEN_PAYMENT_STATES
 
+MANAGER_GROUP = "ar_collections.group_collections_manager"
+USER_GROUP = "ar_collections.group_collections_user"
+
 
 class ResPartner(models.Model):
+    """A customer in collection: collector, ladder, exclusion, stage and amounts.
+
+    Who collects from a customer, on which ladder and whether it is dunned at all are
+    a collections manager's settings: see ``_ar_manager_fields``.
+    """
+
     _inherit = "res.partner"
 
     collector_id = fields.Many2one(
@@ -16,6 +26,8 @@ class ResPartner(models.Model):
         "ar.dunning.ladder",
         string="Dunning ladder",
         company_dependent=True,
+        tracking=True,
+        groups=USER_GROUP,
         help="Overrides the ladder chosen by 'applies_to' and the company default.",
     )
     collection_move_ids = fields.One2many(
@@ -35,11 +47,13 @@ class ResPartner(models.Model):
         help="The most advanced stage among the customer's open invoices.",
     )
     collection_excluded = fields.Boolean(
-        string="Excluded from dunning", tracking=True, copy=False
+        string="Excluded from dunning", tracking=True, copy=False, groups=USER_GROUP
     )
-    collection_exclusion_reason = fields.Char(tracking=True, copy=False)
+    collection_exclusion_reason = fields.Char(
+        tracking=True, copy=False, groups=USER_GROUP
+    )
     collection_exclusion_until = fields.Date(
-        string="Excluded until", tracking=True, copy=False
+        string="Excluded until", tracking=True, copy=False, groups=USER_GROUP
     )
     collection_overdue_amount = fields.Monetary(
         string="Overdue",
@@ -114,7 +128,93 @@ class ResPartner(models.Model):
     def _read_group_collection_stage_ids(self, stages, domain):
         return stages.search([])
 
+    # Manager-only settings --------------------------------------------------------
+
+    @api.model
+    def _ar_manager_fields(self):
+        """Fields only a collections manager may set or change, by any path (form,
+        RPC, import); each change is tracked in the chatter. Extended per capability.
+        """
+        return {
+            "collector_id",
+            "collection_ladder_id",
+            "collection_excluded",
+            "collection_exclusion_reason",
+            "collection_exclusion_until",
+        }
+
+    @api.model
+    def _ar_is_collections_manager(self):
+        """Collections manager, or our own code in superuser mode (never a context)."""
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _ar_refuse_manager_fields(self, fnames):
+        raise AccessError(
+            _(
+                "Only a collections manager can set %(fields)s on a contact "
+                "(%(partners)s).",
+                fields=", ".join(sorted(self._fields[f].string for f in fnames)),
+                partners=", ".join(self.mapped("display_name")) or _("new contact"),
+            )
+        )
+
+    def _ar_check_manager_fields_write(self, vals):
+        if self._ar_is_collections_manager():
+            return
+        guarded = self._ar_manager_fields() & vals.keys()
+        # sudo: compare with the current values, which the user may not read
+        records = self.sudo()
+        changed = set()
+        for fname in guarded:
+            field = self._fields[fname]
+            for record in records:
+                new = field.convert_to_record(
+                    field.convert_to_cache(vals[fname], record), record
+                )
+                old = record[fname]
+                if (new or old) and new != old:
+                    changed.add(fname)
+                    break
+        if changed:
+            self._ar_refuse_manager_fields(changed)
+
+    @api.model
+    def _ar_check_manager_fields_create(self, vals_list):
+        """Refuse a new contact with a manager-only field set (by its values or by a
+        ``default_`` context key) to anything but the field's default."""
+        if self._ar_is_collections_manager():
+            return
+        context = self.env.context
+        for vals in vals_list:
+            given = set()
+            for fname in self._ar_manager_fields():
+                value = vals.get(fname, context.get(f"default_{fname}"))
+                field = self._fields[fname]
+                default = field.default(self) if field.default else False
+                if value and field.convert_to_cache(
+                    value, self
+                ) != field.convert_to_cache(default, self):
+                    given.add(fname)
+            if given:
+                self.browse()._ar_refuse_manager_fields(given)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._ar_check_manager_fields_create(vals_list)
+        return super().create(vals_list)
+
+    def copy_data(self, default=None):
+        """A copy by someone who may not set the manager-only fields gets the
+        defaults (not the original's collector, ladder or agency terms)."""
+        if not self._ar_is_collections_manager():
+            default = dict(default or {})
+            for fname in self._ar_manager_fields() - default.keys():
+                field = self._fields[fname]
+                default[fname] = field.default(self) if field.default else False
+        return super().copy_data(default=default)
+
     def write(self, vals):
+        self._ar_check_manager_fields_write(vals)
         result = super().write(vals)
         if {
             "collection_ladder_id",
