@@ -220,8 +220,11 @@ class ResPartner(models.Model):
         holds = self.env["ar.credit.hold"]._get_active(
             self.commercial_partner_id, self.env.company, branches=False
         )
-        inherited = self.env["ar.credit.hold"]._get_active(
-            self.commercial_partner_id, self.env.company
+        # sudo: only to name the parent company whose hold applies here
+        inherited = (
+            self.env["ar.credit.hold"]
+            .sudo()
+            ._get_active(self.commercial_partner_id, self.env.company)
         )
         if not holds and inherited:
             raise UserError(

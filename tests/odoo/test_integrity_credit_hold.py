@@ -334,7 +334,18 @@ class TestCustomerAcceptance(SaleCreditHoldCase):
                 "name": "Test provider",
                 "code": "none",
                 "state": "test",
+            }
+        )
+        # The provider's payment method on the bank journal (what a provider module
+        # sets up when installed).
+        cls.env["account.payment.method.line"].create(
+            {
+                "name": "Test provider",
+                "payment_method_id": cls.env.ref(
+                    "account.account_payment_method_manual_in"
+                ).id,
                 "journal_id": cls.company_data["default_journal_bank"].id,
+                "payment_provider_id": cls.provider.id,
             }
         )
 

@@ -89,13 +89,21 @@ class TestManagerOnlySettings(CollectionsCase):
         self.assertFalse(partner.sudo().collector_id)
 
     def test_manager_changes_are_tracked(self):
-        customer = self.customer.with_user(self.manager)
+        self.env.cr.precommit.run()  # nothing pending from the set-up
+        customer = self.customer.with_user(self.manager).with_context(
+            tracking_disable=False, mail_notrack=False
+        )
         for fname, value in self.values.items():
             with self.subTest(field=fname):
                 customer.write({fname: value})
                 self.env.flush_all()
-                tracked = self.customer.message_ids.tracking_value_ids.filtered(
-                    lambda tracking, f=fname: tracking.field_id.name == f
+                self.env.cr.precommit.run()  # tracking is logged on commit
+                tracked = self.env["mail.tracking.value"].search(
+                    [
+                        ("mail_message_id.model", "=", "res.partner"),
+                        ("mail_message_id.res_id", "=", self.customer.id),
+                        ("field_id.name", "=", fname),
+                    ]
                 )
                 self.assertTrue(tracked, f"{fname} change is in the chatter")
         self.assertEqual(self.customer.collector_id, self.other_collector)
@@ -143,6 +151,9 @@ class TestManagerOnlySettings(CollectionsCase):
             {"res_model": "account.move", "res_ids": invoice.ids, "reason": "Query"}
         ).action_confirm()
         self.assertTrue(invoice.collection_excluded)
+        self.customer.with_user(self.manager).write(
+            {"collection_excluded": True, "collection_exclusion_reason": "Audit"}
+        )
         with self.assertRaises(AccessError):
             self.customer.with_user(self.collector).action_collection_include()
 
