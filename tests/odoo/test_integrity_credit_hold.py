@@ -36,7 +36,7 @@ class TestPostingPaths(CreditHoldCase):
         self.hold()
         other = self._make_customer("Other Corp", "other@example.com")
         invoice = self.draft_invoice(other)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Acme Corp is on credit hold"):
             invoice.sudo().write({"partner_id": self.contact.id, "state": "posted"})
         self.assertEqual(invoice.state, "draft")
 
