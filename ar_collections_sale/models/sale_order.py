@@ -36,7 +36,6 @@ class SaleOrder(models.Model):
         string="Accepted, waiting for credit review",
         readonly=True,
         copy=False,
-        tracking=True,
         help="The customer accepted (signed or paid) this quotation while on credit "
         "hold: it waits for a person to confirm it.",
     )
@@ -155,6 +154,8 @@ class SaleOrder(models.Model):
         :param blocked: [(order, hold)] from ``_ar_credit_hold_blocked``
         :param how: how the customer accepted, e.g. "signed on the customer portal"
         """
+        # The customer may be the public user: the notes are OdooBot's.
+        odoobot = self.env.ref("base.partner_root")
         for order, hold in blocked:
             note = _(
                 "Accepted by the customer (%(how)s) while %(customer)s is on credit "
@@ -165,7 +166,7 @@ class SaleOrder(models.Model):
                 date=hold.date,
                 reason=hold.reason,
             )
-            order._message_log(body=note)
+            order._message_log(body=note, author_id=odoobot.id)
             if order.ar_confirmation_pending:
                 continue
             order.ar_confirmation_pending = True
