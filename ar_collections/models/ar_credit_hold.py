@@ -192,44 +192,58 @@ class ArCreditHold(models.Model):
             raise AccessError(message)
 
     @api.model
-    def _get_active(self, partners, companies, branches=True):
+    def _get_active(self, partners, companies, inherited=True):
         """Active holds of these customers (any contact: their commercial partner).
 
-        :param branches: also the holds placed in the companies' parent companies,
-            which apply to their branches
+        :param inherited: also the holds that apply without being the customer's own
+            in the company: those placed in a parent company (they apply to its
+            branches) and those of a parent customer (they apply to its subsidiaries,
+            the companies below it)
         """
-        partner_ids = [pid for pid in partners.commercial_partner_id.ids if pid]
+        commercial = partners.commercial_partner_id
         companies = companies.filtered("id")
-        if branches:
+        if inherited:
+            partner_ids = {
+                pid for partner in commercial for pid in partner._ar_lineage() if pid
+            }
             companies = companies.parent_ids
+        else:
+            partner_ids = {pid for pid in commercial.ids if pid}
         if not partner_ids or not companies:
             return self.browse()
         return self.search(
             [
                 ("state", "=", "active"),
-                ("partner_id", "in", partner_ids),
+                ("partner_id", "in", list(partner_ids)),
                 ("company_id", "in", companies.ids),
             ]
         )
 
     @api.model
-    def _active_by_key(self, partners, companies, branches=True):
+    def _active_by_key(self, partners, companies, inherited=True):
         """{(commercial partner id, company id): the hold that applies there}.
 
-        With ``branches``, a company without a hold of its own takes the hold of its
-        nearest parent company.
+        With ``inherited``, a customer without a hold of its own in a company takes
+        the nearest one: its own in a parent company first, then its parent
+        customers'.
         """
-        holds = self._get_active(partners, companies, branches=branches)
+        holds = self._get_active(partners, companies, inherited=inherited)
+        if not holds:
+            return {}
         by_key = {(hold.partner_id.id, hold.company_id.id): hold for hold in holds}
         result = {}
         for company in companies.filtered("id"):
-            lineage = list(reversed(company.parent_ids)) if branches else [company]
-            for partner in holds.partner_id:
+            companies_up = (
+                list(reversed(company.parent_ids)) if inherited else [company]
+            )
+            for partner in partners.commercial_partner_id:
+                partners_up = partner._ar_lineage() if inherited else [partner.id]
                 hold = next(
                     (
-                        by_key[partner.id, ancestor.id]
-                        for ancestor in lineage
-                        if (partner.id, ancestor.id) in by_key
+                        by_key[partner_id, company_id.id]
+                        for partner_id in partners_up
+                        for company_id in companies_up
+                        if (partner_id, company_id.id) in by_key
                     ),
                     None,
                 )
@@ -266,7 +280,7 @@ class ArCreditHold(models.Model):
         :return: the holds created
         """
         company = company or self.env.company
-        held = self._active_by_key(partners, company, branches=False)
+        held = self._active_by_key(partners, company, inherited=False)
         vals_list = [
             dict(
                 values,
@@ -400,7 +414,7 @@ class ArCreditHold(models.Model):
         partners = self.env["res.partner"].browse(
             [action.partner.id for action in customer_actions]
         )
-        held = self._active_by_key(partners, companies, branches=False)
+        held = self._active_by_key(partners, companies, inherited=False)
         outcomes, vals_list, creating = {}, [], []
         for customer_action in customer_actions:
             key = (customer_action.partner.id, customer_action.ladder.company_id.id)

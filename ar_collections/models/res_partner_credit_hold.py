@@ -62,18 +62,36 @@ class ResPartner(models.Model):
     def _search_credit_hold(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Search 'On credit hold' with = True or = False."))
-        active_holds = [
-            ("state", "=", "active"),
-            ("company_id", "in", self.env.company.parent_ids.ids),
-        ]
         # sudo: as in _compute_credit_hold (holds of parent companies)
+        holds = (
+            self.env["ar.credit.hold"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "active"),
+                    ("company_id", "in", self.env.company.parent_ids.ids),
+                ]
+            )
+        )
+        # The customers on hold and everything below them: their contacts, their
+        # subsidiaries and theirs (see ar.credit.hold._get_active).
         held = (
             self.sudo()
             .with_context(active_test=False)
-            ._search([("credit_hold_ids", "any", active_holds)])
+            ._search([("id", "child_of", holds.partner_id.ids)])
         )
         on_hold = (operator == "=") == value
-        return [("commercial_partner_id", "in" if on_hold else "not in", held)]
+        return [("id", "in" if on_hold else "not in", held)]
+
+    def _ar_lineage(self):
+        """Ids of this partner and of its parents, nearest first: the partners whose
+        credit holds apply to it."""
+        self.ensure_one()
+        lineage, partner = [], self
+        while partner and partner.id not in lineage:
+            lineage.append(partner.id)
+            partner = partner.parent_id
+        return lineage
 
     # Integrity -----------------------------------------------------------------------
 
@@ -104,67 +122,79 @@ class ResPartner(models.Model):
     def _ar_check_leaving_held_customer(self, vals):
         """A contact may not leave a customer on credit hold (its invoices would).
 
-        Detaching a contact from its company, attaching it to another or making it a
-        company changes the commercial partner its invoices and orders are checked
-        against. While its customer is on hold (in any company) only a collections
-        manager may do that; it is logged on the held customer.
+        A hold applies to the customer's contacts and to the companies below it (its
+        subsidiaries) and their contacts. Detaching a partner, attaching it elsewhere
+        or making a contact a company can take it out of a hold's reach: while the
+        hold is active (in any company) only a collections manager may do that, and it
+        is logged on the held customer.
         """
         new_parent = (
             self.browse(vals["parent_id"]) if vals.get("parent_id") else self.browse()
         )
-        leaving = self.filtered(
-            lambda partner: (
-                partner._ar_new_commercial_partner(vals, new_parent)
-                != partner.commercial_partner_id
-            )
-        )
-        if not leaving:
+        lost = {
+            partner: set(partner.commercial_partner_id._ar_lineage())
+            - partner._ar_new_lineage(vals, new_parent)
+            for partner in self
+        }
+        lost_ids = set().union(*lost.values())
+        if not lost_ids:
             return
         # sudo: the holds of every company count, whatever the user may read
         holds = (
             self.env["ar.credit.hold"]
             .sudo()
-            .search(
-                [
-                    ("state", "=", "active"),
-                    ("partner_id", "in", leaving.commercial_partner_id.ids),
-                ]
-            )
+            .search([("state", "=", "active"), ("partner_id", "in", list(lost_ids))])
         )
-        if not holds:
+        held_ids = set(holds.partner_id.ids)
+        leaving = {
+            partner: self.browse(sorted(ids & held_ids))
+            for partner, ids in lost.items()
+            if ids & held_ids
+        }
+        if not leaving:
             return
-        leaving = leaving.filtered(
-            lambda partner: partner.commercial_partner_id in holds.partner_id
-        )
         if not self.env.su and not self.env.user.has_group(
             "ar_collections.group_collections_manager"
         ):
-            partner = leaving[0]
+            partner, customers = next(iter(leaving.items()))
             raise AccessError(
                 _(
                     "%(contact)s belongs to %(customer)s, which is on credit hold: "
-                    "only a collections manager can detach it, move it to another "
-                    "company or make it a company while the hold lasts.",
+                    "only a collections manager can take it out of the hold's reach "
+                    "(detach it, attach it elsewhere) while the hold lasts.",
                     contact=partner.display_name,
-                    customer=partner.commercial_partner_id.display_name,
+                    customer=", ".join(customers.mapped("display_name")),
                 )
             )
         bodies = {}
-        for partner in leaving:
-            bodies.setdefault(partner.commercial_partner_id.id, []).append(
-                _(
-                    "%(contact)s left this customer while on credit hold (by "
-                    "%(user)s).",
-                    contact=partner.display_name,
-                    user=self.env.user.name,
+        for partner, customers in leaving.items():
+            for customer in customers:
+                bodies.setdefault(customer.id, []).append(
+                    _(
+                        "%(contact)s left this customer while on credit hold (by "
+                        "%(user)s).",
+                        contact=partner.display_name,
+                        user=self.env.user.name,
+                    )
                 )
-            )
         self.browse(list(bodies))._message_log_batch(
             bodies={
                 partner_id: Markup("<br/>").join(Markup("%s") % text for text in texts)
                 for partner_id, texts in bodies.items()
             },
             author_id=self.env.user.partner_id.id,
+        )
+
+    def _ar_new_lineage(self, vals, new_parent):
+        """The ids ``_ar_lineage`` of the commercial partner gives once ``vals`` are
+        written."""
+        self.ensure_one()
+        commercial = self._ar_new_commercial_partner(vals, new_parent)
+        if commercial != self:
+            return set(commercial._ar_lineage())
+        parent = new_parent if "parent_id" in vals else self.parent_id
+        return {self.id} | (
+            set(parent.commercial_partner_id._ar_lineage()) if parent else set()
         )
 
     def _ar_new_commercial_partner(self, vals, new_parent):
@@ -218,7 +248,7 @@ class ResPartner(models.Model):
         if not (reason or "").strip():
             raise UserError(_("Releasing a credit hold needs a reason."))
         holds = self.env["ar.credit.hold"]._get_active(
-            self.commercial_partner_id, self.env.company, branches=False
+            self.commercial_partner_id, self.env.company, inherited=False
         )
         # sudo: only to name the parent company whose hold applies here
         inherited = (
@@ -229,11 +259,20 @@ class ResPartner(models.Model):
         if not holds and inherited:
             raise UserError(
                 _(
-                    "%(customers)s: on credit hold in %(parent)s, which covers its "
-                    "branch %(company)s: release the hold in %(parent)s.",
-                    customers=", ".join(inherited.partner_id.mapped("display_name")),
-                    parent=", ".join(inherited.company_id.mapped("name")),
+                    "%(customers)s: no credit hold of its own in %(company)s; the hold "
+                    "that applies is %(holds)s: release that hold.",
+                    customers=", ".join(
+                        self.commercial_partner_id.mapped("display_name")
+                    ),
                     company=self.env.company.name,
+                    holds=", ".join(
+                        _(
+                            "%(customer)s in %(company)s",
+                            customer=hold.partner_id.display_name,
+                            company=hold.company_id.name,
+                        )
+                        for hold in inherited
+                    ),
                 )
             )
         if not holds:

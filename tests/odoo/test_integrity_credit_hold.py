@@ -88,7 +88,7 @@ class TestContactLeavingHeldCustomer(CreditHoldCase):
             contact = self.contact.with_user(user)
             for vals in (
                 {"parent_id": False},
-                {"is_company": True},
+                {"is_company": False, "parent_id": False},
                 {"parent_id": self._make_customer("New Co", "new@example.com").id},
             ):
                 with self.assertRaisesRegex(AccessError, "on credit hold"):
@@ -97,6 +97,33 @@ class TestContactLeavingHeldCustomer(CreditHoldCase):
         invoice = self.draft_invoice(self.contact, user=self.billing_user)
         with self.assertRaises(UserError):
             invoice.with_user(self.billing_user).action_post()
+
+    def test_subsidiaries_are_covered(self):
+        """A company below the held customer is held with it, and cannot leave."""
+        self.hold(reason="Cheque bounced")
+        subsidiary = self._make_customer(
+            "Acme Nordic", "nordic@example.com", parent_id=self.customer.id
+        )
+        self.assertEqual(subsidiary.commercial_partner_id, subsidiary)
+        self.assertTrue(subsidiary.credit_hold)
+        self.assertEqual(subsidiary.credit_hold_reason, "Cheque bounced")
+        self.assertIn(
+            subsidiary, self.env["res.partner"].search([("credit_hold", "=", True)])
+        )
+        invoice = self.draft_invoice(subsidiary, user=self.billing_user)
+        with self.assertRaisesRegex(UserError, "Acme Corp is on credit hold"):
+            invoice.with_user(self.billing_user).action_post()
+        # A contact made a company stays below the held customer: still held.
+        self.contact.with_user(self.billing_user).write({"is_company": True})
+        self.assertEqual(self.contact.commercial_partner_id, self.contact)
+        self.assertTrue(self.contact.credit_hold)
+        with self.assertRaises(UserError):
+            self.draft_invoice(self.contact).action_post()
+        with self.assertRaises(AccessError):
+            subsidiary.with_user(self.billing_user).write({"parent_id": False})
+        # Released by the customer's own hold only, not from the subsidiary.
+        with self.assertRaisesRegex(UserError, "release that hold"):
+            subsidiary.with_user(self.manager).action_credit_release("Paid")
 
     def test_held_customer_cannot_become_a_contact_of_another(self):
         self.hold()
@@ -244,7 +271,7 @@ class TestBranches(SaleCreditHoldCase):
             .search([("credit_hold", "=", True)]),
         )
         # Released where it was placed, not from the branch.
-        with self.assertRaisesRegex(UserError, "release the hold in"):
+        with self.assertRaisesRegex(UserError, "Acme Corp in .*: release that hold"):
             customer.with_user(self.manager).action_credit_release("From the branch")
         self.customer.with_user(self.manager).action_credit_release("Paid")
         invoice.invalidate_recordset()
