@@ -1,7 +1,7 @@
 """Take the README's screenshots from a running demo (``make run``) with Chromium.
 
     python3 -m venv .build/shots && .build/shots/bin/pip install playwright
-    .build/shots/bin/python tools/screenshots.py [--url http://localhost:8069] [--db ar_demo]
+    .build/shots/bin/python tools/screenshots.py [--url URL] [--db ar_demo]
 
 Logs in as admin, opens the main screens and writes one PNG per screen to
 ``docs/screenshots/``. Needs Playwright's Python package in a virtualenv of its own
