@@ -423,7 +423,17 @@ class TestAccessMatrix(CollectionsCase):
         super().setUpClass()
         cls.company.ar_bad_debt_account_id = cls.company_data["default_account_expense"]
         cls.users = _make_users(cls.env, cls.company, "mx")
-        cls.other_collector = cls.collector
+        # Another collector than the customers' own (cls.collector): changing the
+        # collector to them is a real change.
+        cls.other_collector = new_test_user(
+            cls.env,
+            login="mx_other_collector",
+            name="Matrix other collector",
+            email="mx.other.collector@example.com",
+            groups="ar_collections.group_collections_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
         due = MONDAY - timedelta(days=40)
         cls.agency = cls.env["res.partner"].create(
             {
@@ -493,9 +503,11 @@ class TestAccessMatrix(CollectionsCase):
 
     @classmethod
     def _write_off(cls, requester, moves=None):
-        """A submitted write-off request (manager band) made by ``requester``."""
+        """A submitted write-off request (manager band) made by ``requester``: the
+        requester is whoever submits, so ``requester`` creates and submits it."""
         request = (
             cls.env["ar.write.off.request"]
+            .with_user(requester)
             .sudo()
             .create(
                 {
