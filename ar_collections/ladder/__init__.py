@@ -45,6 +45,7 @@ from .schema import (
     dump_step,
     load_step,
     parse_ladder,
+    step_label,
     step_signature,
 )
 from .yaml_source import SourceMap, load_yaml
@@ -88,5 +89,6 @@ __all__ = [
     "next_step_code",
     "parse_ladder",
     "select_ladder",
+    "step_label",
     "step_signature",
 ]

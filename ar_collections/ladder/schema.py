@@ -31,6 +31,7 @@ __all__ = [
     "dump_step",
     "load_step",
     "parse_ladder",
+    "step_label",
     "step_signature",
 ]
 
@@ -55,7 +56,7 @@ TOP_KEYS = (
 TOP_REQUIRED = ("version", "code", "name", "steps")
 APPLIES_TO_KEYS = ("partner_tags", "countries")
 BROKEN_PROMISE_KEYS = ("step",)
-STEP_KEYS = ("code", "day", "stage", "actions")
+STEP_KEYS = ("code", "day", "stage", "actions", "name")
 STEP_REQUIRED = ("code", "day", "actions")
 
 # ISO 3166-1 alpha-2, plus XK (Kosovo), as in Odoo's res.country data.
@@ -131,10 +132,24 @@ class Step:
     stage: str | None = None
     actions: tuple[Action, ...] = ()
     line: int | None = None
+    # What people read (optional ``name:`` in the YAML); not part of the step's
+    # identity, its snapshot or its signature.
+    name: str | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if not isinstance(self.actions, tuple):
             object.__setattr__(self, "actions", tuple(self.actions))
+
+    @property
+    def label(self) -> str:
+        """The step's name, else one derived from its code ("first_notice" ->
+        "First notice")."""
+        return self.name or step_label(self.code)
+
+
+def step_label(code: str) -> str:
+    """A readable name for a step code: "final_demand" -> "Final demand"."""
+    return str(code).replace("_", " ").strip().capitalize()
 
 
 @dataclass(frozen=True)
@@ -521,6 +536,12 @@ class _Parser:
                     f"{previous[0]} (day {previous[1]})",
                 )
             previous = (label, day) if day is not None else None
+            name = self.c.get(
+                mapping,
+                "name",
+                sub,
+                lambda v, p: c.expect_string(v, p, plain_text_ok=True),
+            )
             stage = self.c.get(mapping, "stage", sub, self._stage)
             actions = self.c.get(mapping, "actions", sub, self._actions)
             if code is not None and day is not None and actions is not None:
@@ -531,6 +552,7 @@ class _Parser:
                         stage=stage,
                         actions=actions,
                         line=c.line(sub),
+                        name=name.strip() if name else None,
                     )
                 )
         return steps
