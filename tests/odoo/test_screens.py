@@ -60,6 +60,10 @@ class TestScreens(CollectionsCase):
         self.assertEqual(invoice.collection_next_step, "call")
         self.assertEqual(invoice.collection_next_step_label, "Phone the customer")
         self.assertEqual(invoice.collection_next_on, invoice.collection_next_date)
+        self.assertEqual(
+            set(self.events(invoice).mapped("step_label")),
+            {"Courtesy", "First notice"},
+        )
 
     def test_kanban_card_shows_step_name_and_days_late(self):
         arch = self.env["account.move"].get_view(
