@@ -1,11 +1,13 @@
 """Take the README's screenshots from a running demo (``make run``) with Chromium.
 
-    .venv/bin/python tools/screenshots.py [--url http://localhost:8069] [--db ar_demo]
+    python3 -m venv .build/shots && .build/shots/bin/pip install playwright
+    .build/shots/bin/python tools/screenshots.py [--url URL] [--db ar_demo]
 
 Logs in as admin, opens the main screens and writes one PNG per screen to
-``docs/screenshots/``. Needs Playwright's Python package (requirements-dev.txt) and
-the system's Chromium (``/usr/bin/chromium``); Playwright's own browser download is
-not used. Nothing is saved in the database: the ladder with an error is discarded.
+``docs/screenshots/``. Needs Playwright's Python package in a virtualenv of its own
+(it wants a newer greenlet than Odoo pins, so it stays out of Odoo's) and the
+system's Chromium (``/usr/bin/chromium``); Playwright's own browser download is not
+used. Nothing is saved in the database: the ladder with an error is discarded.
 """
 
 import argparse

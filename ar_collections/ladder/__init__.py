@@ -34,20 +34,9 @@ from .engine import (
     select_ladder,
 )
 from .errors import LadderError, Problem
-from .schema import (
-    WEEKDAYS,
-    Action,
-    AppliesTo,
-    FrozenParams,
-    Ladder,
-    Step,
-    describe_action,
-    dump_step,
-    load_step,
-    parse_ladder,
-    step_label,
-    step_signature,
-)
+from .model import Action, AppliesTo, FrozenParams, Ladder, Step, step_label
+from .schema import WEEKDAYS, parse_ladder
+from .snapshot import describe_action, dump_step, load_step, step_signature
 from .yaml_source import SourceMap, load_yaml
 
 __all__ = [

@@ -142,7 +142,7 @@ def _describe_refer_to_agency(params):
         else f"Refer to collection agency {agency}"
     )
     if params.get("confirm"):
-        text += ", after confirmation"
+        text += ", sent at once"
     return text
 
 

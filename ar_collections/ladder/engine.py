@@ -12,7 +12,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .schema import Action, Ladder, Step, step_signature
+from .model import Action, Ladder, Step
+from .snapshot import step_signature
 
 __all__ = [
     "LADDER_END",

@@ -1,39 +1,22 @@
-"""The ladder format (version 1): parsing, validation and the parsed objects.
+"""The ladder format (version 1): parsing and validation.
 
-``parse_ladder`` reads YAML text into an immutable ``Ladder`` or raises
-``LadderError`` listing every problem, each with its line, key path and what was
-expected. The objects are plain frozen values, safe to cache and share.
+``parse_ladder`` reads YAML text into an immutable ``Ladder`` (``ladder.model``) or
+raises ``LadderError`` listing every problem, each with its line, key path and what
+was expected.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-
-import yaml
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from .actions import ACTION_SCHEMAS, DAYS_LIMIT, ActionSchema, ParamSpec
 from .checks import MISSING, Checker, describe_value, show_key
 from .errors import LadderError, Problem
+from .model import Action, AppliesTo, FrozenParams, Ladder, Step
 from .yaml_source import child_path, item_path, load_yaml
 
-__all__ = [
-    "WEEKDAYS",
-    "Action",
-    "AppliesTo",
-    "FrozenParams",
-    "Ladder",
-    "Step",
-    "describe_action",
-    "dump_step",
-    "load_step",
-    "parse_ladder",
-    "step_label",
-    "step_signature",
-]
+__all__ = ["WEEKDAYS", "parse_ladder"]
 
 SUPPORTED_VERSION = 1
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -74,183 +57,6 @@ UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW
 """
 COUNTRY_CODES = frozenset(_COUNTRY_TEXT.split())
 COUNTRY_HINTS = {"UK": "GB", "EL": "GR"}  # common non-ISO spellings
-
-
-class FrozenParams(Mapping):
-    """A read-only, hashable mapping (the parameters of an action)."""
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, data: Mapping | Iterable[tuple[str, object]] = ()):
-        self._data = dict(data)
-        self._hash = None
-
-    def __getitem__(self, key):
-        return self._data[key]
-
-    def __iter__(self) -> Iterator:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __repr__(self) -> str:
-        return f"FrozenParams({self._data!r})"
-
-    def __reduce__(self):
-        return (FrozenParams, (self._data,))
-
-
-_NO_PARAMS = FrozenParams()
-
-
-@dataclass(frozen=True)
-class Action:
-    """One action of a step. ``params`` holds what was written plus the defaults of
-    the parameters not written; ``written`` names the parameters as written (None:
-    all of ``params``), for ``dump_step``."""
-
-    kind: str
-    params: Mapping[str, object] = _NO_PARAMS
-    line: int | None = None
-    written: tuple[str, ...] | None = field(default=None, compare=False)
-
-    def __post_init__(self):
-        if not isinstance(self.params, FrozenParams):
-            object.__setattr__(self, "params", FrozenParams(self.params))
-
-
-@dataclass(frozen=True)
-class Step:
-    code: str
-    day: int
-    stage: str | None = None
-    actions: tuple[Action, ...] = ()
-    line: int | None = None
-    # What people read (optional ``name:`` in the YAML); not part of the step's
-    # identity, its snapshot or its signature.
-    name: str | None = field(default=None, compare=False)
-
-    def __post_init__(self):
-        if not isinstance(self.actions, tuple):
-            object.__setattr__(self, "actions", tuple(self.actions))
-
-    @property
-    def label(self) -> str:
-        """The step's name, else one derived from its code ("first_notice" ->
-        "First notice")."""
-        return self.name or step_label(self.code)
-
-
-def step_label(code: str) -> str:
-    """A readable name for a step code: "final_demand" -> "Final demand"."""
-    return str(code).replace("_", " ").strip().capitalize()
-
-
-@dataclass(frozen=True)
-class AppliesTo:
-    """Which customers a ladder is for. An empty criterion is not checked."""
-
-    partner_tags: frozenset[str] = frozenset()
-    countries: frozenset[str] = frozenset()
-    _folded_tags: frozenset[str] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
-
-    def __post_init__(self):
-        object.__setattr__(self, "partner_tags", frozenset(self.partner_tags))
-        object.__setattr__(self, "countries", frozenset(self.countries))
-        object.__setattr__(
-            self, "_folded_tags", frozenset(_fold(tag) for tag in self.partner_tags)
-        )
-
-    def matches(self, tags: Iterable[str] | None, country_code: str | None) -> bool:
-        """True when every criterion given matches: a tag in common (compared
-        without case) and the country among the countries."""
-        if self._folded_tags and not any(
-            _fold(tag) in self._folded_tags for tag in (tags or ()) if tag
-        ):
-            return False
-        return not self.countries or bool(
-            country_code and country_code.strip().upper() in self.countries
-        )
-
-
-def _fold(tag: str) -> str:
-    return str(tag).strip().casefold()
-
-
-@dataclass(frozen=True)
-class Ladder:
-    version: int
-    code: str
-    name: str
-    applies_to: AppliesTo | None = None
-    minimum_overdue: float = 0.0
-    min_days_between_steps: int = 0
-    quiet_weekdays: frozenset[int] = frozenset()
-    promise_grace_days: int = 0
-    on_broken_promise: str | None = None
-    steps: tuple[Step, ...] = ()
-    # Precomputed for the engine (not part of equality).
-    _index: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
-    _days: tuple[int, ...] = field(init=False, repr=False, compare=False, hash=False)
-    _quiet_shift: tuple[int | None, ...] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
-
-    def __post_init__(self):
-        set_ = object.__setattr__
-        if not isinstance(self.steps, tuple):
-            set_(self, "steps", tuple(self.steps))
-        set_(self, "quiet_weekdays", frozenset(self.quiet_weekdays))
-        index: dict[str, int] = {}
-        for position, step in enumerate(self.steps):
-            index.setdefault(step.code, position)
-        set_(self, "_index", index)
-        set_(self, "_days", tuple(step.day for step in self.steps))
-        # For each weekday, how many days until the next day that is not quiet
-        # (0 when it is not quiet; None when every day is quiet).
-        shifts: list[int | None] = []
-        for weekday in range(7):
-            shift = next(
-                (n for n in range(7) if (weekday + n) % 7 not in self.quiet_weekdays),
-                None,
-            )
-            shifts.append(shift)
-        set_(self, "_quiet_shift", tuple(shifts))
-
-    @property
-    def is_fallback(self) -> bool:
-        """A ladder without ``applies_to`` is the company's fallback."""
-        return self.applies_to is None
-
-    @property
-    def step_codes(self) -> tuple[str, ...]:
-        return tuple(step.code for step in self.steps)
-
-    def step_index(self, code: str) -> int | None:
-        return self._index.get(code)
-
-    def step(self, code: str) -> Step | None:
-        index = self._index.get(code)
-        return None if index is None else self.steps[index]
-
-    def next_step(self, after_index: int | None) -> Step | None:
-        """The step after index ``after_index`` (None: the first step)."""
-        index = 0 if after_index is None else after_index + 1
-        return self.steps[index] if 0 <= index < len(self.steps) else None
-
-    def matches(self, tags: Iterable[str] | None, country_code: str | None) -> bool:
-        return self.applies_to is None or self.applies_to.matches(tags, country_code)
-
-
-# Parsing ----------------------------------------------------------------------
 
 
 def parse_ladder(
@@ -699,71 +505,3 @@ class _Parser:
                 value, path, what="collector, salesperson or a user login"
             )
         return c.expect_string(value, path, non_empty=spec.required)
-
-
-# Rendering --------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1024)
-def dump_step(step: Step) -> str:
-    """The step as written (code, day, stage, actions), as YAML: the snapshot of
-    the rule stored on every event it produces. Steps are immutable, so a run
-    dumps each step once, not once per invoice."""
-    data: dict[str, object] = {"code": step.code, "day": step.day}
-    if step.stage is not None:
-        data["stage"] = step.stage
-    actions = []
-    for action in step.actions:
-        names = action.params if action.written is None else action.written
-        actions.append({action.kind: {name: action.params[name] for name in names}})
-    data["actions"] = actions
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
-@functools.lru_cache(maxsize=1024)
-def load_step(snapshot: str) -> Step:
-    """The step back from its ``dump_step`` snapshot (parameters as written): what
-    a retry of the step does, even when the ladder has changed since."""
-    data = yaml.safe_load(snapshot) or {}
-    actions = []
-    for item in data.get("actions") or ():
-        ((kind, params),) = item.items()
-        actions.append(Action(kind, FrozenParams(params or {})))
-    return Step(
-        code=data["code"],
-        day=data["day"],
-        stage=data.get("stage"),
-        actions=tuple(actions),
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def step_signature(step: Step) -> str:
-    """What a step does, without its code, day or stage: its actions' kinds and
-    parameters as written (as in ``dump_step``, so that a step read back from its
-    snapshot has the same signature). Two steps that send the same message have
-    the same signature; a rename or a new day keeps it."""
-    data = []
-    for action in step.actions:
-        names = action.params if action.written is None else action.written
-        data.append(
-            (action.kind, sorted((name, repr(action.params[name])) for name in names))
-        )
-    return hashlib.sha1(repr(data).encode(), usedforsecurity=False).hexdigest()[:20]
-
-
-def describe_action(
-    action: Action, schemas: Mapping[str, ActionSchema] | None = None
-) -> str:
-    """A short English text for an action (its schema's ``describe``), for tools
-    outside Odoo; Odoo describes actions with its registrations' translatable
-    texts."""
-    schema = (ACTION_SCHEMAS if schemas is None else schemas).get(action.kind)
-    if schema is not None and schema.describe is not None:
-        return schema.describe(action.params)
-    label = action.kind.replace("_", " ").capitalize()
-    if not action.params:
-        return label
-    return f"{label}: " + ", ".join(
-        f"{key}={value}" for key, value in action.params.items()
-    )

@@ -18,6 +18,10 @@ from . import ar_collection_action_agency
 from . import ar_collection_action_write_off
 from . import account_move
 from . import res_partner
+from . import res_partner_credit_hold
+from . import res_partner_reporting
+from . import res_partner_workbench
+from . import res_partner_agency
 from . import res_company
 from . import res_config_settings
 from . import mail_mail

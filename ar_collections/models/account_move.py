@@ -99,14 +99,18 @@ class AccountMove(models.Model):
     @api.depends("commercial_partner_id", "company_id", "move_type")
     def _compute_ar_credit_hold_id(self):
         moves = self.filtered(lambda move: move.move_type in CREDIT_HOLD_MOVE_TYPES)
-        holds = self.env["ar.credit.hold"]._active_by_key(
-            moves.commercial_partner_id, moves.company_id
+        # sudo: the hold of a parent company applies to its branches (see
+        # res.partner._compute_credit_hold)
+        holds = (
+            self.env["ar.credit.hold"]
+            .sudo()
+            ._active_by_key(moves.commercial_partner_id, moves.company_id)
         )
         for move in self:
             hold = holds.get((move.commercial_partner_id.id, move.company_id.id))
             if move not in moves or not hold:
                 hold = self.env["ar.credit.hold"]
-            move.ar_credit_hold_id = hold
+            move.ar_credit_hold_id = hold.id
             move.ar_credit_hold_reason = hold.reason
             move.ar_credit_hold_date = hold.date
 
@@ -122,6 +126,8 @@ class AccountMove(models.Model):
         return max(events, key=lambda event: (event.date, event.id), default=events)
 
     def write(self, vals):
+        if vals.get("state") == "posted":
+            self._ar_check_credit_hold(vals)
         result = super().write(vals)
         if {
             "invoice_date_due",
@@ -133,14 +139,35 @@ class AccountMove(models.Model):
         return result
 
     def _post(self, soft=True):
-        """Refuse customer invoices of customers on credit hold (credit notes pass)."""
-        self.env["ar.credit.hold"]._enforce(
-            self.filtered(lambda move: move.move_type in CREDIT_HOLD_MOVE_TYPES),
-            lambda move: move.commercial_partner_id,
-            lambda move: move.company_id,
-            _("post this invoice"),
-        )
+        """Refuse customer invoices of customers on credit hold (credit notes pass).
+
+        Checked here before anything is done, and again by ``write`` when the state
+        becomes posted (which also logs an authorised override, once).
+        """
+        self._ar_check_credit_hold({}, log_override=False)
         return super()._post(soft=soft)
+
+    def _ar_check_credit_hold(self, vals, log_override=True):
+        """Refuse posting these moves, written with ``vals``, for a customer on hold.
+
+        Whoever posts (RPC, import, cron, sudo), by ``_post`` or a plain write of the
+        state: only an override user with a reason goes ahead.
+        """
+        move_type = vals.get("move_type")
+        partner = self.env["res.partner"].browse(vals.get("partner_id") or [])
+        company = self.env["res.company"].browse(vals.get("company_id") or [])
+        self.env["ar.credit.hold"]._enforce(
+            self.filtered(
+                lambda move: (
+                    move.state != "posted"
+                    and (move_type or move.move_type) in CREDIT_HOLD_MOVE_TYPES
+                )
+            ),
+            lambda move: partner or move.commercial_partner_id,
+            lambda move: company or move.company_id,
+            _("post this invoice"),
+            log_override=log_override,
+        )
 
     def _invoice_paid_hook(self):
         result = super()._invoice_paid_hook()

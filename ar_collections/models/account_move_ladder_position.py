@@ -1,8 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import format_amount, format_date
 
-from ..ladder import LADDER_END
-from ..ladder.schema import step_label
+from ..ladder import LADDER_END, step_label
 
 
 class AccountMove(models.Model):

@@ -35,7 +35,7 @@ class ArCollectionAction(models.AbstractModel):
         else:
             text = self.env._("Refer to collection agency %(agency)s", agency=agency)
         if params.get("confirm"):
-            text = self.env._("%(text)s, after confirmation", text=text)
+            text = self.env._("%(text)s, sent at once", text=text)
         return text
 
     @api.model

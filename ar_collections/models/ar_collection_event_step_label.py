@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..ladder.schema import step_label
+from ..ladder import step_label
 
 
 class ArCollectionEvent(models.Model):

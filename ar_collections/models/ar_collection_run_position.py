@@ -2,9 +2,15 @@ from collections import defaultdict
 
 from odoo import _, api, models
 
-from ..ladder import LADDER_END, InvoiceFacts, decide, handled_codes, next_step_code
+from ..ladder import (
+    LADDER_END,
+    InvoiceFacts,
+    decide,
+    handled_codes,
+    next_step_code,
+    step_label,
+)
 from ..ladder.pauses import Pause
-from ..ladder.schema import step_label
 
 # The engine's reason codes that mean "the next run takes a step".
 TAKING_REASONS = ("take", "first_seen_late", "jump")

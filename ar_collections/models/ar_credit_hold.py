@@ -131,6 +131,9 @@ class ArCreditHold(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_manager(
+            _("Only a collections manager can put a customer on credit hold.")
+        )
         partners = self.env["res.partner"].browse(
             [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
         )
@@ -158,9 +161,10 @@ class ArCreditHold(models.Model):
         return holds
 
     def write(self, vals):
-        if PROTECTED_FIELDS & vals.keys() and not self.env.context.get(
-            "ar_credit_hold_transition"
-        ):
+        self._check_manager(_("Only a collections manager can change a credit hold."))
+        # The transitions (``_release``) write these fields as superuser after their
+        # own checks; nobody else may, whatever the context.
+        if PROTECTED_FIELDS & vals.keys() and not self.env.su:
             raise UserError(
                 _(
                     "A credit hold changes only by putting a customer on hold or "
@@ -182,27 +186,70 @@ class ArCreditHold(models.Model):
     # Queries -------------------------------------------------------------------------
 
     @api.model
-    def _get_active(self, partners, companies):
-        """Active holds of these customers (any contact: their commercial partner)."""
-        partner_ids = [pid for pid in partners.commercial_partner_id.ids if pid]
-        company_ids = [cid for cid in companies.ids if cid]
-        if not partner_ids or not company_ids:
+    def _check_manager(self, message):
+        """Refuse ``message`` unless collections manager (or our own sudo code)."""
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(message)
+
+    @api.model
+    def _get_active(self, partners, companies, inherited=True):
+        """Active holds of these customers (any contact: their commercial partner).
+
+        :param inherited: also the holds that apply without being the customer's own
+            in the company: those placed in a parent company (they apply to its
+            branches) and those of a parent customer (they apply to its subsidiaries,
+            the companies below it)
+        """
+        commercial = partners.commercial_partner_id
+        companies = companies.filtered("id")
+        if inherited:
+            partner_ids = {
+                pid for partner in commercial for pid in partner._ar_lineage() if pid
+            }
+            companies = companies.parent_ids
+        else:
+            partner_ids = {pid for pid in commercial.ids if pid}
+        if not partner_ids or not companies:
             return self.browse()
         return self.search(
             [
                 ("state", "=", "active"),
-                ("partner_id", "in", partner_ids),
-                ("company_id", "in", company_ids),
+                ("partner_id", "in", list(partner_ids)),
+                ("company_id", "in", companies.ids),
             ]
         )
 
     @api.model
-    def _active_by_key(self, partners, companies):
-        """{(commercial partner id, company id): active hold}."""
-        return {
-            (hold.partner_id.id, hold.company_id.id): hold
-            for hold in self._get_active(partners, companies)
-        }
+    def _active_by_key(self, partners, companies, inherited=True):
+        """{(commercial partner id, company id): the hold that applies there}.
+
+        With ``inherited``, a customer without a hold of its own in a company takes
+        the nearest one: its own in a parent company first, then its parent
+        customers'.
+        """
+        holds = self._get_active(partners, companies, inherited=inherited)
+        if not holds:
+            return {}
+        by_key = {(hold.partner_id.id, hold.company_id.id): hold for hold in holds}
+        result = {}
+        for company in companies.filtered("id"):
+            companies_up = (
+                list(reversed(company.parent_ids)) if inherited else [company]
+            )
+            for partner in partners.commercial_partner_id:
+                partners_up = partner._ar_lineage() if inherited else [partner.id]
+                hold = next(
+                    (
+                        by_key[partner_id, company_id.id]
+                        for partner_id in partners_up
+                        for company_id in companies_up
+                        if (partner_id, company_id.id) in by_key
+                    ),
+                    None,
+                )
+                if hold:
+                    result[partner.id, company.id] = hold
+        return result
 
     @api.model
     def _partner_hold_fields(self):
@@ -233,7 +280,7 @@ class ArCreditHold(models.Model):
         :return: the holds created
         """
         company = company or self.env.company
-        held = self._active_by_key(partners, company)
+        held = self._active_by_key(partners, company, inherited=False)
         vals_list = [
             dict(
                 values,
@@ -256,7 +303,10 @@ class ArCreditHold(models.Model):
         if not (reason or "").strip():
             raise UserError(_("Releasing a credit hold needs a reason."))
         user = user or self.env.user
-        holds.with_context(ar_credit_hold_transition=True).write(
+        self._check_manager(_("Only a collections manager can release a credit hold."))
+        # sudo: the only way to change these fields (see write); who may is checked
+        # above and by the public methods.
+        holds.sudo().write(
             {
                 "state": "released",
                 "released_by_id": user.id,
@@ -280,10 +330,7 @@ class ArCreditHold(models.Model):
 
     def action_release(self, reason):
         """Release by hand: collections managers only, always with a reason."""
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(
-                _("Only a collections manager can release a credit hold.")
-            )
+        self._check_manager(_("Only a collections manager can release a credit hold."))
         return self._release(reason)
 
     def _log_on_customers(self, body_of):
@@ -367,7 +414,7 @@ class ArCreditHold(models.Model):
         partners = self.env["res.partner"].browse(
             [action.partner.id for action in customer_actions]
         )
-        held = self._active_by_key(partners, companies)
+        held = self._active_by_key(partners, companies, inherited=False)
         outcomes, vals_list, creating = {}, [], []
         for customer_action in customer_actions:
             key = (customer_action.partner.id, customer_action.ladder.company_id.id)
@@ -412,41 +459,66 @@ class ArCreditHold(models.Model):
     # Enforcement ---------------------------------------------------------------------
 
     @api.model
-    def _enforce(self, documents, partner_of, company_of, what):
-        """Refuse ``documents`` of customers on hold, or log an authorised override.
+    def _blocked(self, documents, partner_of, company_of):
+        """[(document, hold)] for the documents of customers on hold.
 
-        :param partner_of: document -> customer; ``company_of``: document -> company
-        :param what: what is refused, e.g. "post this invoice"
-        :raise UserError: naming the customer, the reason and who can release it
+        :param partner_of: document -> the partners it is for (any contact: their
+            commercial partner counts); ``company_of``: document -> its company, where
+            the holds of the company and of its parent companies apply
 
-        The override context key is honoured only for users of the override group.
+        sudo: a refusal check that must hold whatever the user's companies; it only
+        tells the user why their own document is refused.
         """
         if not documents:
-            return
+            return []
         partners = self.env["res.partner"].browse(
-            {partner_of(doc).id for doc in documents if partner_of(doc)}
+            {partner.id for doc in documents for partner in partner_of(doc)}
         )
         companies = self.env["res.company"].browse(
             {company_of(doc).id for doc in documents}
         )
-        # sudo: a refusal check that must hold whatever the user's companies; it only
-        # tells the user why their own document is refused.
         held = self.sudo()._active_by_key(partners, companies)
         blocked = []
         for doc in documents:
-            partner = partner_of(doc).commercial_partner_id
-            hold = held.get((partner.id, company_of(doc).id))
-            if hold:
-                blocked.append((doc, hold))
-        if not blocked:
-            return
+            for partner in partner_of(doc).commercial_partner_id:
+                hold = held.get((partner.id, company_of(doc).id))
+                if hold:
+                    blocked.append((doc, hold))
+                    break
+        return blocked
+
+    @api.model
+    def _override_reason(self):
+        """The override reason of this call, honoured for override users only."""
         override = self.env.context.get(OVERRIDE_CONTEXT_KEY)
         if (
             isinstance(override, str)
             and override.strip()
             and self.env.user.has_group(OVERRIDE_GROUP)
         ):
-            self._log_override(blocked, override.strip())
+            return override.strip()
+        return None
+
+    @api.model
+    def _enforce(self, documents, partner_of, company_of, what, log_override=True):
+        """Refuse ``documents`` of customers on hold, or log an authorised override.
+
+        :param partner_of: document -> partners; ``company_of``: document -> company
+        :param what: what is refused, e.g. "post this invoice"
+        :param log_override: False for an early check whose change is written (and the
+            override logged) by the ``write`` that follows
+        :raise UserError: naming the customer, the reason and who can release it
+
+        The override context key is honoured only for users of the override group;
+        superuser mode changes nothing.
+        """
+        blocked = self._blocked(documents, partner_of, company_of)
+        if not blocked:
+            return
+        reason = self._override_reason()
+        if reason:
+            if log_override:
+                self._log_override(blocked, reason)
             return
         doc, hold = blocked[0]
         raise UserError(

@@ -1,2 +1,3 @@
+from . import payment_transaction
 from . import res_partner
 from . import sale_order

@@ -220,16 +220,15 @@ class TestAgencyReferral(CollectionsCase):
     def test_case_file_contents(self):
         first, second = self.invoice(300), self.invoice(500)
         self.pay(first, 100)
-        if "ar.collection.contact" in self.env:
-            self.env["ar.collection.contact"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "channel": "call",
-                    "outcome": "reached",
-                    "note": "Promised to look into it",
-                    "move_ids": [Command.set(first.ids)],
-                }
-            )
+        self.env["ar.collection.contact"].create(
+            {
+                "partner_id": self.customer.id,
+                "channel": "call",
+                "outcome": "reached",
+                "note": "Promised to look into it",
+                "move_ids": [Command.set(first.ids)],
+            }
+        )
         referral = self.refer(first | second, send=False)
         data = referral._case_file_data()
         self.assertEqual(data["debtor"]["name"], "Acme Corp")
@@ -242,10 +241,9 @@ class TestAgencyReferral(CollectionsCase):
         self.assertEqual(data["invoices"][0]["amount_residual"], 200.0)
         self.assertEqual(len(data["payments"]), 1)
         self.assertEqual(data["payments"][0]["amount"], 100.0)
-        if "ar.collection.contact" in self.env:
-            self.assertIn(
-                "Promised to look into it", [row["detail"] for row in data["history"]]
-            )
+        self.assertIn(
+            "Promised to look into it", [row["detail"] for row in data["history"]]
+        )
         invoices_csv, history_csv = referral._case_file_csv(data)
         rows = list(csv.DictReader(io.StringIO(invoices_csv)))
         self.assertEqual(len(rows), 2)
@@ -526,6 +524,25 @@ class TestAgencyReferral(CollectionsCase):
         self.assertEqual(referral.state, "sent")
         self.assertEqual(referral.agency_id, self.other_agency)
         self.assertTrue(self.customer.credit_hold)
+        self.assertEqual(self.events(move, step_code="agency").state, "done")
+        # The same step naming an agency that does not exist: the action fails,
+        # said on the event; nothing is referred, sent or held.
+        self.ladder.yaml_source = self.ladder.yaml_source.replace(
+            "refer_to_agency: {agency: inkasso, confirm: true}",
+            "refer_to_agency: {agency: nowhere, confirm: true}",
+        )
+        other = self._make_customer("Nowhere Ltd", "nowhere@example.com")
+        unknown = self.invoice(700, partner=other)
+        mails_before = self.env["mail.mail"].search_count([])
+        result = self.run_collections(MONDAY + timedelta(days=63))
+        event = self.events(unknown, step_code="agency")
+        self.assertEqual(event.state, "failed")
+        self.assertIn("No collection agency 'nowhere'", event.result)
+        self.assertEqual(result["actions_failed"], 1)
+        self.assertFalse(self.Referral.search([("move_ids", "in", unknown.ids)]))
+        self.assertFalse(other.credit_hold)
+        self.assertEqual(self.Referral.search_count([("partner_id", "=", other.id)]), 0)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails_before)
 
     def test_ladder_unknown_agency_fails(self):
         self.ladder.yaml_source = self.ladder.yaml_source + AGENCY_STEP % "nowhere"

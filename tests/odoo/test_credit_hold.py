@@ -554,6 +554,35 @@ class TestCreditHoldAccess(CreditHoldCase):
     def test_other_company_holds_are_invisible(self):
         company_2 = self.setup_other_company()["company"]
         self.env.user.company_ids |= company_2
+        own = self.hold()
         self.customer.with_company(company_2).action_credit_hold("Elsewhere")
+        # The other company's hold exists, with its reason...
+        other = self.Hold.search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", company_2.id)]
+        )
+        self.assertEqual(len(other), 1)
+        self.assertEqual((other.state, other.reason), ("active", "Elsewhere"))
+        self.assertEqual(own.company_id, self.company)
+        # ...each company's manager sees their own company's hold, and only it.
+        manager_2 = new_test_user(
+            self.env,
+            login="collections_manager_c2",
+            name="Mo Manager",
+            groups="ar_collections.group_collections_manager",
+            company_id=company_2.id,
+            company_ids=[Command.set(company_2.ids)],
+        )
+        mine = [("partner_id", "=", self.customer.id)]
+        self.assertEqual(self.Hold.with_user(self.manager).search(mine), own)
+        self.assertEqual(self.Hold.with_user(manager_2).search(mine), other)
         visible = self.Hold.with_user(self.manager).search([])
         self.assertFalse(visible.filtered(lambda hold: hold.company_id == company_2))
+        self.assertEqual(
+            self.customer.with_user(manager_2)
+            .with_company(company_2)
+            .credit_hold_reason,
+            "Elsewhere",
+        )
+        self.assertEqual(
+            self.customer.with_user(self.manager).credit_hold_reason, "Cheque bounced"
+        )

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
@@ -342,32 +343,64 @@ class TestWorkbench(CollectionsCase):
         self.assertNotIn("call", self.taken(invoice))
         self.assertIn("call", self.taken(undisputed))
         self.run_collections(day(30))
+        self.run_collections(day(35))  # Monday: day 30 + 5 days between steps
         self.assertNotIn("final_demand", self.taken(invoice))
-        # The disputed invoice is left out of the customer's final demand...
-        final = self.mails_to(self.customer).filtered(
-            lambda m: "invoice" in m.body_html
-        )
-        self.assertNotIn(invoice.name, final.sorted("id")[-1].body_html)
+        self.assertEqual(self.taken(undisputed)[:2], ["final_demand", "second_notice"])
+        # The disputed invoice is left out of the customer's second notice and final
+        # demand (each e-mail picked by its step)...
+        for step in ("second_notice", "final_demand"):
+            notice = self.env["ar.collection.notice"].search(
+                [
+                    ("partner_id", "=", self.customer.id),
+                    ("step_code", "=", step),
+                    ("channel", "=", "email"),
+                ]
+            )
+            self.assertEqual(len(notice), 1, step)
+            self.assertEqual(notice.move_ids, undisputed, step)
+            mail = self.env["mail.mail"].search(
+                [("mail_message_id", "=", notice.mail_message_id.id)]
+            )
+            self.assertEqual(len(mail), 1, step)
+            self.assertIn(undisputed.name, mail.body_html, step)
+            self.assertNotIn(invoice.name, mail.body_html, step)
         # ...but stays on the customer's overdue list and worklist.
-        with freeze_time(day(30)):
+        with freeze_time(day(35)):
             self.assertIn(invoice, self.customer.collection_overdue_move_ids)
             row = self.Worklist.search([("partner_id", "=", self.customer.id)])
             self.assertEqual(row.overdue_amount, 700)
-        # Resolved on day 31, customer wrong: paused 8..30 (23 days), the call moves
-        # from day 14 to day 37; no catch-up the day the dispute ends.
-        result = dispute.action_resolve("customer_wrong", today=day(31))
+        # Resolved on day 36, customer wrong: paused 8..35 (28 days), the call moves
+        # from day 14 to day 42; no catch-up the day the dispute ends.
+        result = dispute.action_resolve("customer_wrong", today=day(36))
         self.assertIs(result, True)
         self.assertEqual(dispute.state, "resolved")
         self.assertEqual(dispute.outcome, "customer_wrong")
-        self.run_collections(day(31))
+        self.run_collections(day(36))
         self.assertNotIn("call", self.taken(invoice))
-        self.assertEqual(invoice.collection_next_date, day(37))
-        self.run_collections(day(37))
+        self.assertEqual(invoice.collection_next_date, day(42))
+        self.run_collections(day(42))
         self.assertIn("call", self.taken(invoice))
 
     def test_dispute_customer_right_requests_credit_note(self):
-        invoice = self._make_invoice(self.customer, MONDAY, amount=500)
-        invoice.invoice_line_ids.product_id = self.product_a
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": day(-30),
+                "invoice_date_due": MONDAY,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product_a.id,
+                            "quantity": 1,
+                            "price_unit": 500,
+                            "tax_ids": [],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
         dispute = self.dispute(invoice, day(8))
         self.assertEqual(dispute.product_ids, self.product_a)
         dispute.write_off_reason = "allowed_deduction"
@@ -375,12 +408,28 @@ class TestWorkbench(CollectionsCase):
         dispute.action_resolve("customer_right", today=day(12))
         self.assertEqual(dispute.outcome, "customer_right")
         self.assertEqual(dispute.date_resolved, day(12))
-        if "ar.write.off.request" in self.env:
-            request = self.env["ar.write.off.request"].search(
-                [("move_ids", "in", invoice.ids)]
-            )
-            self.assertEqual(len(request), 1)
-            self.assertEqual(request.reason, "allowed_deduction")
+        request = self.env["ar.write.off.request"].search(
+            [("move_ids", "in", invoice.ids)]
+        )
+        self.assertEqual(len(request), 1)
+        self.assertEqual(request.reason, "allowed_deduction")
+        self.assertEqual(request.state, "draft")
+        self.assertEqual(request.amount, 500)
+        # Followed to the end: submitted, approved by a collections manager (500 is
+        # in the middle band), posted as a credit note that settles the invoice.
+        request.action_submit()
+        self.assertEqual(request.state, "submitted")
+        request.with_user(self.manager).action_approve()
+        self.assertEqual(request.state, "posted")
+        refund = request.write_off_move_ids
+        self.assertEqual(len(refund), 1)
+        self.assertEqual(refund.move_type, "out_refund")
+        self.assertEqual(refund.state, "posted")
+        self.assertEqual(refund.reversed_entry_id, invoice)
+        self.assertEqual(refund.amount_total, 500)
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual))
+        self.assertEqual(invoice.collection_stage_id.code, "written_off")
         with self.assertRaises(UserError):
             dispute.action_resolve("customer_wrong")
         with self.assertRaises(UserError):

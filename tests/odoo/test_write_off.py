@@ -638,6 +638,17 @@ class TestWriteOff(CollectionsCase):
                 {"partner_id": self.customer.id, "reason": "insolvent"}
             )
         # Collectors cannot delete a submitted request, nor create post-mortems.
+        submitted = self.request(self.invoice(300))
+        self.assertEqual(submitted.state, "submitted")
+        with self.assertRaisesRegex(
+            UserError, "Only draft write-off requests can be deleted"
+        ):
+            submitted.with_user(self.collector).unlink()
+        self.assertTrue(submitted.exists())
+        self.assertEqual(submitted.state, "submitted")
+        with self.assertRaises(UserError):
+            request.with_user(self.collector).unlink()
+        self.assertTrue(request.exists())
         with self.assertRaises(AccessError):
             self.env["ar.write.off.postmortem"].with_user(self.collector).create(
                 {"request_id": request.id, "root_cause": "other", "description": "x"}

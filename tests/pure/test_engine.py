@@ -8,7 +8,6 @@ Tue 13/5 (D+60), Wed 10/9 (D+180), Tue 30/9 (D+200).
 
 import dataclasses
 import textwrap
-import time
 from datetime import date
 
 import pytest
@@ -536,21 +535,3 @@ def test_dates_near_the_end_of_the_calendar():
     assert decision.next_date == LADDER_END
     paused = run(PLAIN, late, paused=True, paused_until=date(9999, 12, 31))
     assert paused.next_date == LADDER_END
-
-
-def test_decide_is_fast(example_ladder):
-    facts = [
-        InvoiceFacts(
-            move_id=i,
-            due_date=date.fromordinal(D.toordinal() - i % 200),
-            handled_steps=frozenset(ALL[: i % 4]),
-            last_done_date=d(3, 1) if i % 4 else None,
-        )
-        for i in range(100_000)
-    ]
-    today = d(4, 28)
-    start = time.perf_counter()
-    for fact in facts:
-        decide(example_ladder, fact, today, 100.0)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0, f"100,000 decisions took {elapsed:.2f} s"

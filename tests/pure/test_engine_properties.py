@@ -147,12 +147,44 @@ def test_below_the_minimum_only_pre_due_steps_go_out(ladder, due, first_seen):
 )
 def test_nothing_while_paused(ladder, due, first_seen, pause_start, length, known):
     start = due + timedelta(days=pause_start)
-    simulate(
+    end = start + timedelta(days=length)
+    first_day = due + timedelta(days=first_seen)
+    # long enough for the whole ladder after the pause: 6 steps, one a week at worst
+    last_day = max(due + timedelta(days=200), end + timedelta(days=60))
+    handled, log = simulate(
         ladder,
         due,
-        due + timedelta(days=first_seen),
-        due + timedelta(days=200),
+        first_day,
+        last_day,
         overdue=100.0,
-        pause=(start, start + timedelta(days=length)),
+        pause=(start, end),
         until_known=known,
     )
+    # nothing happens during the pause (checked day by day in simulate)...
+    assert not [d for d, decision in log if start <= d <= end and decision.take]
+    # ...and the ladder resumes after it: every step is behind the invoice at the end
+    assert handled == set(ladder.step_codes)
+    assert log[-1][1].reason == "finished"
+    # a step that was due during the pause is taken soon after it ends: once it is
+    # due and spaced from the last one, within a week (the quiet days)
+    pending = [step for step in ladder.steps if step.code not in done_by(log, start)]
+    if pending and first_day <= end:
+        resumed = next(d for d, decision in log if d > end and decision.take)
+        last_done = max(
+            (d for d, decision in log if d < start and decision.take), default=None
+        )
+        due_again = max(end + ONE_DAY, due + timedelta(days=pending[0].day))
+        if last_done is not None:
+            spacing = max(ladder.min_days_between_steps, 1)
+            due_again = max(due_again, last_done + timedelta(days=spacing))
+        assert resumed <= due_again + timedelta(days=6), (resumed, due_again)
+
+
+def done_by(log, day):
+    """Codes taken or skipped before ``day``."""
+    codes = set()
+    for logged_day, decision in log:
+        if logged_day < day and decision.take:
+            codes.add(decision.take.code)
+            codes.update(step.code for step in decision.skip)
+    return codes

@@ -1046,7 +1046,7 @@ def test_dump_step_forms():
         (
             "refer_to_agency",
             {"agency": "acme", "confirm": True},
-            "Refer to collection agency acme, after confirmation",
+            "Refer to collection agency acme, sent at once",
         ),
         ("legal", {}, "Hand over to legal"),
         (

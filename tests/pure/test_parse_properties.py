@@ -5,7 +5,7 @@ import string
 
 import yaml
 from conftest import EXAMPLE_LADDER, SHIPPED_STAGES
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings, target
 from hypothesis import strategies as st
 from ladder import (
     ACTION_SCHEMAS,
@@ -214,6 +214,14 @@ def containers(data, path=()):
 
 
 EXAMPLE_DATA = yaml.safe_load(EXAMPLE_LADDER)
+# YAML 1.1 reads the bare NO of ``countries: [SE, NO, FR, GR]`` as false; the ladder
+# parser knows that country, but dumped back it would be ``false`` and every mutation
+# of the example would be invalid from the start.
+EXAMPLE_DATA["applies_to"]["countries"] = [
+    "NO" if country is False else country
+    for country in EXAMPLE_DATA["applies_to"]["countries"]
+]
+assert parse_ladder(yaml.safe_dump(EXAMPLE_DATA, sort_keys=False))
 MUTATIONS = ["delete", "replace", "rename", "duplicate", "wrap", "null", "swap"]
 
 
@@ -291,3 +299,73 @@ def test_text_mutations_of_the_example(data):
         if not lines:
             break
     check_all_ways("\n".join(lines), data.draw(st.booleans()))
+
+
+# (4) one field of the valid example changed: both outcomes, valid and refused -------
+
+
+def leaves(data, path=()):
+    """Every (path, scalar value) in a loaded YAML document."""
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return [(path, data)]
+    return [leaf for key, value in items for leaf in leaves(value, (*path, key))]
+
+
+EXAMPLE_LEAVES = leaves(EXAMPLE_DATA)
+
+
+def set_at(data, path, value):
+    for key in path[:-1]:
+        data = data[key]
+    data[path[-1]] = value
+
+
+def replacements(original):
+    """A value like the original (often still valid) or anything at all."""
+    if isinstance(original, bool):
+        alike = st.booleans()
+    elif isinstance(original, int):
+        alike = st.integers(original - 15, original + 15)
+    elif isinstance(original, float):
+        alike = st.floats(-5, original * 2 + 5, allow_nan=False)
+    else:
+        alike = st.sampled_from([original, *WORDS, *SHIPPED_STAGES]) | st.text(
+            alphabet=string.ascii_lowercase + "_.", max_size=12
+        )
+    return alike | values
+
+
+def parse_one_field_mutation(data):
+    """Change one scalar of the example; return 'valid' or 'refused'."""
+    document = copy.deepcopy(EXAMPLE_DATA)
+    path, original = data.draw(st.sampled_from(EXAMPLE_LEAVES))
+    set_at(document, path, data.draw(replacements(original)))
+    source = yaml.safe_dump(document, sort_keys=False)
+    loose = check_total(source)
+    strict = check_total(
+        source, stages=SHIPPED_STAGES, check_template=lambda xmlid: None
+    )
+    outcome = "valid" if strict is not None else "refused"
+    if strict is not None:
+        assert loose is not None  # what passes the strict checks passes the loose
+    event(f"{outcome} ({'.'.join(map(str, path[:1]))})")
+    target(1.0 if strict is not None else 0.0, label="valid documents")
+    return outcome
+
+
+def test_one_field_mutations_of_the_example():
+    """Never anything but a Ladder or a LadderError; and the checks on valid ladders
+    do run: the mutations reach both valid and refused documents."""
+    seen = set()
+
+    @FAST
+    @given(st.data())
+    def one_field_mutation(data):
+        seen.add(parse_one_field_mutation(data))
+
+    one_field_mutation()
+    assert seen == {"valid", "refused"}

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings, target
 from hypothesis import strategies as st
 from ladder import LadderError, Problem
 from ladder.write_off_policy import (
@@ -437,17 +437,76 @@ def test_arbitrary_structures(document):
     check_all_ways(yaml.safe_dump(document, sort_keys=False))
 
 
-@FAST
-@given(
-    st.lists(bands, min_size=1, max_size=5),
-    st.floats(0, 10**7),
-    st.sampled_from(REASONS),
-)
-def test_band_for_is_the_first_matching_band(raw_bands, amount, reason):
+@st.composite
+def valid_policies(draw):
+    """A valid policy of 2 to 5 bands, as raw YAML data: maxima in increasing order
+    (equal only after a band with reasons), reasons on some bands, distinct
+    approvals per band (to tell them apart), perhaps a last band without max."""
+    count = draw(st.integers(2, 5))
+    raw = []
+    limit = 0
+    for index in range(count):
+        band = {}
+        reasons = draw(st.none() | st.lists(st.sampled_from(REASONS), min_size=1))
+        last = index == count - 1
+        if not (last and draw(st.booleans())):
+            after_reasons = bool(raw) and "reasons" in raw[-1]
+            limit += draw(st.integers(0 if after_reasons else 1, 3000))
+            band["max"] = limit
+        if reasons:
+            band["reasons"] = reasons
+        band["approvals"] = [GROUPS[i % len(GROUPS)] for i in range(index)]
+        raw.append(band)
+    return raw
+
+
+def expected_band(raw_bands, amount, reason):
+    """Index of the band that applies, from the raw data: the first whose reasons
+    (if any) name ``reason`` and whose max (if any) is >= ``amount``."""
+    for index, band in enumerate(raw_bands):
+        if reason in band.get("reasons", REASONS) and amount <= band.get("max", amount):
+            return index
+    return None
+
+
+@st.composite
+def amounts_near(draw, raw_bands):
+    """Amounts on, just under and just over the bands' maxima, or anywhere."""
+    limits = [band["max"] for band in raw_bands if "max" in band]
+    near = st.sampled_from(limits).flatmap(
+        lambda m: st.sampled_from([m, m - 0.01, m + 0.01, max(m - 1, 0)])
+    )
+    return draw(near | st.floats(0, 20000)) if limits else draw(st.floats(0, 20000))
+
+
+def check_band_for(raw_bands, amount, reason):
+    """band_for against the raw data; returns which band was chosen."""
     source = yaml.safe_dump({"version": 1, "bands": raw_bands}, sort_keys=False)
-    policy = check_total(source)
-    if policy is None:
-        return
+    policy = parse_write_off_policy(source, known_groups=GROUPS)  # valid: no error
+    assert len(policy.bands) == len(raw_bands)
     band = policy.band_for(amount, reason)
-    matching = [b for b in policy.bands if b.matches(amount, reason)]
-    assert band == (matching[0] if matching else None)
+    index = expected_band(raw_bands, amount, reason)
+    event(f"band {index} of {len(raw_bands)}" if index is not None else "no band")
+    target(float(index or 0), label="index of the band chosen")
+    if index is None:
+        assert band is None
+        return "none"
+    assert band is policy.bands[index]
+    assert band.approvals == tuple(raw_bands[index]["approvals"])
+    assert band.max == raw_bands[index].get("max")
+    return "first" if index == 0 else "later"
+
+
+def test_band_for_is_the_first_matching_band():
+    """On valid policies of several bands, checked against the raw data; the
+    generated cases choose the first band, later bands, and no band."""
+    seen = set()
+
+    @FAST
+    @given(valid_policies(), st.data(), st.sampled_from(REASONS))
+    def band_for(raw_bands, data, reason):
+        amount = data.draw(amounts_near(raw_bands))
+        seen.add(check_band_for(raw_bands, amount, reason))
+
+    band_for()
+    assert seen == {"none", "first", "later"}
