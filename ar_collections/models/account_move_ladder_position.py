@@ -146,7 +146,7 @@ class AccountMove(models.Model):
             causes = [
                 _("%(cause)s until %(date)s", cause=cause, date=format_date(env, last))
                 if last
-                else _("%(cause)s, until it is closed", cause=cause)
+                else _("%(cause)s (no end date)", cause=cause)
                 for cause, last in position["paused_by"]
             ]
             return _(

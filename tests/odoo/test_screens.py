@@ -97,6 +97,32 @@ class TestScreens(CollectionsCase):
         self.assertFalse(row.next_action_date)
         self.assertEqual(row.next_action_state, "finished")
 
+    def test_worklist_says_when_every_invoice_waits(self):
+        invoice = self._make_invoice(self.customer, MONDAY, 500)
+        invoice.write(
+            {"collection_excluded": True, "collection_exclusion_reason": "In talks"}
+        )
+        self.run_collections(day(7))
+        self.assertEqual(invoice.collection_next_date, LADDER_END)
+        self.assertFalse(invoice.collection_next_on)
+        row = self.env["ar.collection.worklist"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertFalse(row.next_action_date)
+        self.assertEqual(row.next_action_state, "waiting")
+        position = self.position(invoice, day(8))
+        self.assertEqual(position["reason"], "paused")
+        self.assertEqual(position["paused_by"], [("Exclusion from dunning", None)])
+        self.assertIn(
+            "Exclusion from dunning (no end date)",
+            invoice._ar_position_reason_text(position),
+        )
+
+    def test_worklist_empty_state_says_what_to_do(self):
+        action = self.env.ref("ar_collections.ar_collection_worklist_action")
+        self.assertIn("Nothing to do today", action.help)
+        self.assertIn("no customer of yours has an overdue invoice", action.help)
+
     def test_worklist_keeps_real_next_dates(self):
         invoice = self._make_invoice(self.customer, MONDAY, 500)
         self.run_collections(day(7))
