@@ -34,7 +34,7 @@ from .engine import (
     select_ladder,
 )
 from .errors import LadderError, Problem
-from .model import Action, AppliesTo, FrozenParams, Ladder, Step
+from .model import Action, AppliesTo, FrozenParams, Ladder, Step, step_label
 from .schema import WEEKDAYS, parse_ladder
 from .snapshot import describe_action, dump_step, load_step, step_signature
 from .yaml_source import SourceMap, load_yaml
@@ -78,5 +78,6 @@ __all__ = [
     "next_step_code",
     "parse_ladder",
     "select_ladder",
+    "step_label",
     "step_signature",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Action", "AppliesTo", "FrozenParams", "Ladder", "Step"]
+__all__ = ["Action", "AppliesTo", "FrozenParams", "Ladder", "Step", "step_label"]
 
 
 class FrozenParams(Mapping):
@@ -65,10 +65,24 @@ class Step:
     stage: str | None = None
     actions: tuple[Action, ...] = ()
     line: int | None = None
+    # What people read (optional ``name:`` in the YAML); not part of the step's
+    # identity, its snapshot or its signature.
+    name: str | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if not isinstance(self.actions, tuple):
             object.__setattr__(self, "actions", tuple(self.actions))
+
+    @property
+    def label(self) -> str:
+        """The step's name, else one derived from its code ("first_notice" ->
+        "First notice")."""
+        return self.name or step_label(self.code)
+
+
+def step_label(code: str) -> str:
+    """A readable name for a step code: "final_demand" -> "Final demand"."""
+    return str(code).replace("_", " ").strip().capitalize()
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ TOP_KEYS = (
 TOP_REQUIRED = ("version", "code", "name", "steps")
 APPLIES_TO_KEYS = ("partner_tags", "countries")
 BROKEN_PROMISE_KEYS = ("step",)
-STEP_KEYS = ("code", "day", "stage", "actions")
+STEP_KEYS = ("code", "day", "stage", "actions", "name")
 STEP_REQUIRED = ("code", "day", "actions")
 
 # ISO 3166-1 alpha-2, plus XK (Kosovo), as in Odoo's res.country data.
@@ -342,6 +342,12 @@ class _Parser:
                     f"{previous[0]} (day {previous[1]})",
                 )
             previous = (label, day) if day is not None else None
+            name = self.c.get(
+                mapping,
+                "name",
+                sub,
+                lambda v, p: c.expect_string(v, p, plain_text_ok=True),
+            )
             stage = self.c.get(mapping, "stage", sub, self._stage)
             actions = self.c.get(mapping, "actions", sub, self._actions)
             if code is not None and day is not None and actions is not None:
@@ -352,6 +358,7 @@ class _Parser:
                         stage=stage,
                         actions=actions,
                         line=c.line(sub),
+                        name=name.strip() if name else None,
                     )
                 )
         return steps

@@ -51,3 +51,7 @@ from . import ar_agency_ladder_action
 from . import ar_agency_referral_line
 from . import ar_agency_referral_update
 from . import ar_legal_case
+from . import ar_collection_run_position
+from . import account_move_ladder_position
+from . import res_partner_ladder_position
+from . import ar_collection_event_step_label

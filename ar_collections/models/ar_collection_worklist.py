@@ -1,10 +1,20 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..ladder import LADDER_END
+
 SORT_RANKS = [
     ("0", "Broken promise or plan"),
     ("1", "To work"),
     ("2", "Waiting: dispute, promise or plan"),
+]
+
+NEXT_ACTION_STATES = [
+    ("planned", "Planned"),
+    ("next_run", "At the next run"),
+    ("waiting", "Waiting for a change"),
+    ("finished", "Ladder finished"),
+    ("no_ladder", "No ladder"),
 ]
 
 
@@ -34,6 +44,8 @@ class ArCollectionWorklist(models.Model):
             "invoice_date_due",
             "amount_residual_signed",
             "collection_next_date",
+            "collection_next_step",
+            "collection_ladder_id",
         ],
         "res.partner": ["collector_id", "user_id", "country_id", "collection_stage_id"],
         "res.company": ["ar_priority_weight_amount", "ar_priority_weight_age"],
@@ -60,7 +72,10 @@ class ArCollectionWorklist(models.Model):
     overdue_amount = fields.Monetary(readonly=True, currency_field="currency_id")
     overdue_count = fields.Integer(string="Overdue invoices", readonly=True)
     oldest_days_late = fields.Integer(
-        string="Oldest days late", readonly=True, aggregator="max"
+        string="Days late",
+        readonly=True,
+        aggregator="max",
+        help="Days late of the customer's oldest overdue invoice.",
     )
     priority = fields.Float(
         string="Priority", readonly=True, digits=(16, 1), aggregator="max"
@@ -68,14 +83,34 @@ class ArCollectionWorklist(models.Model):
     sort_rank = fields.Selection(SORT_RANKS, string="Rank", readonly=True)
     last_contact_date = fields.Date(string="Last contact", readonly=True)
     next_action_date = fields.Date(
-        string="Next action", readonly=True, help="Next ladder step due on an invoice."
+        string="Next step",
+        readonly=True,
+        help="When the next ladder step is due on one of the customer's invoices; "
+        "empty when none is planned (see Next step status).",
     )
+    next_action_state = fields.Selection(
+        NEXT_ACTION_STATES,
+        string="Next step status",
+        readonly=True,
+        help="Planned: on the date shown. At the next run: an invoice the ladder has "
+        "not looked at yet. Waiting for a change: every invoice is held (excluded, "
+        "disputed, on a plan...) until that ends. Ladder finished: every step is "
+        "behind every overdue invoice. No ladder: no ladder applies to the "
+        "customer.",
+    )
+    phone = fields.Char(related="partner_id.phone", string="Phone")
+    email = fields.Char(related="partner_id.email", string="E-mail")
     open_promise_id = fields.Many2one(
         "ar.collection.promise", string="Open promise", readonly=True
     )
-    open_promise_date = fields.Date(string="Promised for", readonly=True)
+    open_promise_date = fields.Date(
+        string="Promise", readonly=True, help="Date the open promise to pay is for."
+    )
     open_promise_amount = fields.Monetary(
-        string="Promised", readonly=True, currency_field="currency_id"
+        string="Promised",
+        readonly=True,
+        currency_field="currency_id",
+        help="Amount of the open promise to pay.",
     )
     has_open_dispute = fields.Boolean(string="Disputed", readonly=True)
     has_broken_promise = fields.Boolean(string="Broken promise", readonly=True)
@@ -93,7 +128,18 @@ class ArCollectionWorklist(models.Model):
                        SUM(am.amount_residual_signed) AS overdue_amount,
                        COUNT(*) AS overdue_count,
                        MIN(am.invoice_date_due) AS oldest_due,
-                       MIN(am.collection_next_date) AS next_action_date
+                       MIN(am.collection_next_date) FILTER (
+                           WHERE am.collection_next_date < %(end)s
+                       ) AS next_action_date,
+                       CASE WHEN BOOL_OR(am.collection_next_date IS NULL)
+                                 THEN 'next_run'
+                            WHEN BOOL_OR(am.collection_next_date < %(end)s)
+                                 THEN 'planned'
+                            WHEN BOOL_AND(am.collection_ladder_id IS NULL)
+                                 THEN 'no_ladder'
+                            WHEN BOOL_AND(am.collection_next_step IS NULL)
+                                 THEN 'finished'
+                            ELSE 'waiting' END AS next_action_state
                   FROM account_move am
                  WHERE am.move_type = 'out_invoice'
                    AND am.state = 'posted'
@@ -149,6 +195,7 @@ class ArCollectionWorklist(models.Model):
                         ELSE '1' END AS sort_rank,
                    c.last_contact_date,
                    o.next_action_date,
+                   o.next_action_state,
                    pr.id AS open_promise_id,
                    pr.date AS open_promise_date,
                    pr.amount AS open_promise_amount,
@@ -170,6 +217,7 @@ class ArCollectionWorklist(models.Model):
                      ON pl.partner_id = o.partner_id AND pl.company_id = o.company_id
             """,
             today=today,
+            end=LADDER_END,
         )
 
     # Row actions ---------------------------------------------------------------------

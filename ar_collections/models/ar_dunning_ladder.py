@@ -227,6 +227,7 @@ class ArDunningLadder(models.Model):
                         "ladder_id": ladder.id,
                         "sequence": index,
                         "code": step.code,
+                        "name": step.label,
                         "day": step.day,
                         "stage_id": stages[step.stage].id if step.stage else False,
                         "actions_display": "\n".join(

@@ -14,6 +14,9 @@ class ArDunningStep(models.Model):
     company_id = fields.Many2one(related="ladder_id.company_id", store=True)
     sequence = fields.Integer()
     code = fields.Char(required=True)
+    name = fields.Char(
+        string="Step", help="The step's name in the YAML, else derived from its code."
+    )
     day = fields.Integer(
         help="Days from the invoice due date; negative means before it."
     )

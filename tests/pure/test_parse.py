@@ -671,8 +671,8 @@ def test_invalid_input_is_reported(source, line, path, message):
                     6,
                     "steps[0].dya",
                     (
-                        "unknown key 'dya'; expected one of: code, day, stage, actions "
-                        "(did you mean 'day'?)"
+                        "unknown key 'dya'; expected one of: code, day, stage, "
+                        "actions, name (did you mean 'day'?)"
                     ),
                 ),
             ],
