@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -41,7 +41,9 @@ class ArCollectionOverview(models.AbstractModel):
     @api.model
     def get_overview(self):
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(_("The collections overview is for collection managers."))
+            raise AccessError(
+                self.env._("The collections overview is for collection managers.")
+            )
         today = fields.Date.context_today(self)
         company = self.env.company
         return {
@@ -68,7 +70,7 @@ class ArCollectionOverview(models.AbstractModel):
                 "label": label,
                 "amount": amounts.get(key, 0.0),
                 "action": _list_action(
-                    _("Overdue %(bucket)s", bucket=label),
+                    self.env._("Overdue %(bucket)s", bucket=label),
                     Ageing._name,
                     [("bucket", "=", key)],
                 ),
@@ -90,7 +92,9 @@ class ArCollectionOverview(models.AbstractModel):
         ]
         return {
             "total": sum(amounts.values()),
-            "action": _list_action(_("Overdue invoices"), Ageing._name, overdue),
+            "action": _list_action(
+                self.env._("Overdue invoices"), Ageing._name, overdue
+            ),
             "buckets": buckets,
             "trend": {
                 "dates": [fields.Date.to_string(day) for day in dates + [today]],
@@ -210,7 +214,7 @@ class ArCollectionOverview(models.AbstractModel):
         for stage, amount, count in sorted(
             groups, key=lambda group: (group[0].sequence, group[0].id)
         ):
-            name = stage.name or _("No stage")
+            name = stage.name or self.env._("No stage")
             stage_moved = moved.get(stage, [])
             moved_move_ids = [row.move_id.id for row in stage_moved]
             stages.append(
@@ -220,14 +224,14 @@ class ArCollectionOverview(models.AbstractModel):
                     "amount": amount,
                     "count": count,
                     "action": _list_action(
-                        _("Stage %(stage)s", stage=name),
+                        self.env._("Stage %(stage)s", stage=name),
                         Ageing._name,
                         [("stage_id", "=", stage.id)],
                     ),
                     "moved_amount": sum(row.residual for row in stage_moved),
                     "moved_count": len(stage_moved),
                     "moved_action": _list_action(
-                        _("Entered %(stage)s this week", stage=name),
+                        self.env._("Entered %(stage)s this week", stage=name),
                         Ageing._name,
                         [
                             ("stage_id", "=", stage.id),
@@ -278,49 +282,49 @@ class ArCollectionOverview(models.AbstractModel):
         items = [
             (
                 "promises_due",
-                _("Promises due today"),
+                self.env._("Promises due today"),
                 "ar.collection.promise",
                 [("state", "=", "open"), ("date", "=", today)],
                 "amount",
             ),
             (
                 "promises_broken",
-                _("Promises broken yesterday"),
+                self.env._("Promises broken yesterday"),
                 "ar.collection.promise",
                 [("state", "=", "broken"), ("date_closed", "=", yesterday)],
                 "amount",
             ),
             (
                 "instalments_due",
-                _("Plan instalments due today"),
+                self.env._("Plan instalments due today"),
                 "ar.payment.plan.instalment",
                 [("plan_id.state", "=", "active"), ("date", "=", today)],
                 "amount",
             ),
             (
                 "disputes_late",
-                _("Disputes past their due date"),
+                self.env._("Disputes past their due date"),
                 "ar.collection.dispute",
                 [("state", "=", "open"), ("date_due", "<", today)],
                 "amount_disputed",
             ),
             (
                 "write_offs_to_approve",
-                _("Write-offs waiting for you"),
+                self.env._("Write-offs waiting for you"),
                 "ar.write.off.request",
                 [("can_approve", "=", True)],
                 None,
             ),
             (
                 "credit_limits_to_approve",
-                _("Credit limits waiting for you"),
+                self.env._("Credit limits waiting for you"),
                 "ar.credit.recommendation",
                 [("can_approve", "=", True)],
                 None,
             ),
             (
                 "failed_notices",
-                _("Failed notices"),
+                self.env._("Failed notices"),
                 "ar.collection.event",
                 [("state", "=", "failed"), ("action_kind", "in", ("email", "letter"))],
                 None,
@@ -386,7 +390,7 @@ class ArCollectionOverview(models.AbstractModel):
         return {
             "months": months,
             "action": _list_action(
-                _("Collection KPIs"),
+                self.env._("Collection KPIs"),
                 Kpi._name,
                 [("month", ">=", months[0]["month"])] if months else [],
                 views=("graph", "list", "pivot"),
@@ -427,12 +431,16 @@ class ArCollectionOverview(models.AbstractModel):
                     "plans": from_plans,
                     "total": from_promises + from_plans,
                     "promises_action": _list_action(
-                        _("Promises due %(start)s to %(end)s", start=start, end=end),
+                        self.env._(
+                            "Promises due %(start)s to %(end)s", start=start, end=end
+                        ),
                         "ar.collection.promise",
                         [("id", "in", in_week.ids)],
                     ),
                     "plans_action": _list_action(
-                        _("Instalments due %(start)s to %(end)s", start=start, end=end),
+                        self.env._(
+                            "Instalments due %(start)s to %(end)s", start=start, end=end
+                        ),
                         "ar.payment.plan.instalment",
                         [("id", "in", due.ids)],
                     ),
