@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .ar_collection_ageing import AGEING_BUCKETS, BUCKET_LIMITS
@@ -187,36 +188,46 @@ class ArCollectionOverview(models.AbstractModel):
 
     @api.model
     def _overview_stages(self, today):
+        """Open amounts by stage, and the part of them that entered the stage in
+        the last 7 days (an invoice whose ladder set its current stage this week)."""
         Ageing = self.env["ar.collection.ageing"]
         groups = Ageing._read_group([], ["stage_id"], ["residual:sum", "__count"])
         week_ago = today - timedelta(days=7)
-        entered = dict(
-            self.env["ar.collection.event"]._read_group(
-                [
-                    ("date", ">", week_ago),
-                    ("state", "=", "done"),
-                    ("stage_id", "!=", False),
-                    ("move_id", "!=", False),
-                ],
-                ["stage_id"],
-                ["move_id:array_agg"],
+        event_domain = [
+            ("date", ">", week_ago),
+            ("state", "=", "done"),
+            ("stage_id", "!=", False),
+        ]
+        entered_stages = [
+            stage
+            for [stage] in self.env["ar.collection.event"]._read_group(
+                event_domain + [("move_id", "!=", False)], ["stage_id"]
             )
-        )
-        moved_ids = {move_id for ids in entered.values() for move_id in ids}
-        rows = Ageing.search_fetch(
-            [("move_id", "in", list(moved_ids))], ["move_id", "stage_id", "residual"]
-        )
+        ]
+
+        def moved_domain(stage):
+            events = [*event_domain, ("stage_id", "=", stage.id)]
+            return [
+                ("stage_id", "=", stage.id),
+                ("move_id.collection_event_ids", "any", events),
+            ]
+
         moved = {}
-        for row in rows:
-            if row.move_id.id in entered.get(row.stage_id, ()):
-                moved.setdefault(row.stage_id, []).append(row)
+        if entered_stages:
+            moved = {
+                stage: (amount, count)
+                for stage, amount, count in Ageing._read_group(
+                    expression.OR([moved_domain(stage) for stage in entered_stages]),
+                    ["stage_id"],
+                    ["residual:sum", "__count"],
+                )
+            }
         stages = []
         for stage, amount, count in sorted(
             groups, key=lambda group: (group[0].sequence, group[0].id)
         ):
             name = stage.name or self.env._("No stage")
-            stage_moved = moved.get(stage, [])
-            moved_move_ids = [row.move_id.id for row in stage_moved]
+            moved_amount, moved_count = moved.get(stage, (0.0, 0))
             stages.append(
                 {
                     "id": stage.id,
@@ -228,15 +239,12 @@ class ArCollectionOverview(models.AbstractModel):
                         Ageing._name,
                         [("stage_id", "=", stage.id)],
                     ),
-                    "moved_amount": sum(row.residual for row in stage_moved),
-                    "moved_count": len(stage_moved),
+                    "moved_amount": moved_amount,
+                    "moved_count": moved_count,
                     "moved_action": _list_action(
                         self.env._("Entered %(stage)s this week", stage=name),
                         Ageing._name,
-                        [
-                            ("stage_id", "=", stage.id),
-                            ("move_id", "in", moved_move_ids),
-                        ],
+                        moved_domain(stage) if stage else [("id", "=", False)],
                     ),
                 }
             )

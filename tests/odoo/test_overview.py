@@ -108,10 +108,17 @@ class TestOverview(ReportingCase):
 
     @freeze_time(TODAY)
     def test_stage_moves_of_the_week(self):
+        """Only the invoice whose stage was set this week counts as moved."""
+        earlier = self._make_invoice(self.other_customer, days(-20), 250.0)
+        self.run_collections(days(-12))
+        earlier.write(
+            {"collection_excluded": True, "collection_exclusion_reason": "Test"}
+        )
         invoice = self._make_invoice(self.customer, days(-8), 400.0)
         self.run_collections(days(-1))
         stage = invoice.collection_stage_id
         self.assertTrue(stage)
+        self.assertEqual(earlier.collection_stage_id, stage)
         data = self.overview()
         moved = {s["id"]: (s["moved_amount"], s["moved_count"]) for s in data["stages"]}
         self.assertEqual(moved[stage.id], (400.0, 1))

@@ -2,6 +2,7 @@
 
 import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { formatMonetary } from "@web/views/fields/formatters";
@@ -65,13 +66,13 @@ export class CollectionsOverview extends Component {
                 data: {
                     labels: months.map((month) => month.month.slice(0, 7)),
                     datasets: [
-                        { label: "DSO", data: months.map((m) => m.dso), yAxisID: "days" },
+                        { label: _t("DSO"), data: months.map((m) => m.dso), yAxisID: "days" },
                         {
-                            label: "Best possible DSO",
+                            label: _t("Best possible DSO"),
                             data: months.map((m) => m.best_possible_dso),
                             yAxisID: "days",
                         },
-                        { label: "CEI (%)", data: months.map((m) => m.cei), yAxisID: "cei" },
+                        { label: _t("CEI (%)"), data: months.map((m) => m.cei), yAxisID: "cei" },
                     ],
                 },
                 options: {
