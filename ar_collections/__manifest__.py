@@ -25,6 +25,7 @@
         "report/ar_customer_statement_templates.xml",
         "report/ar_collection_ageing_views.xml",
         "report/ar_collection_kpi_views.xml",
+        "report/ar_collection_overview_views.xml",
         "report/ar_payment_plan_reports.xml",
         "report/ar_payment_plan_templates.xml",
         "data/ar_payment_plan_mail_data.xml",
@@ -65,6 +66,9 @@
         "views/ar_collections_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "ar_collections/static/src/overview/*",
+        ],
         "web.assets_tests": [
             "ar_collections/static/tests/tours/*.js",
         ],

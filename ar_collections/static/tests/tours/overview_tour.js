@@ -1,0 +1,77 @@
+/** @odoo-module */
+
+import { registry } from "@web/core/registry";
+
+const openCollectionsApp = [
+    {
+        content: "Open the apps menu",
+        trigger: ".o_navbar_apps_menu button",
+        run: "click",
+    },
+    {
+        content: "Open the Collections app",
+        trigger: ".o_app[data-menu-xmlid='ar_collections.ar_collections_menu_root']",
+        run: "click",
+    },
+];
+
+registry.category("web_tour.tours").add("ar_collections_overview_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCollectionsApp,
+        {
+            content: "A manager lands on the overview, its charts drawn",
+            trigger: ".o_ar_overview canvas",
+        },
+        {
+            content: "The top overdue customers list the tour customer",
+            trigger: ".o_ar_overview_customer:contains('Overview Customer'):contains('4,321.00')",
+        },
+        {
+            content: "The promise due today is counted",
+            trigger: "tr[data-work='promises_due'] a.text-danger:contains('1')",
+        },
+        {
+            content: "Click the overdue 31-60 days figure",
+            trigger: ".o_ar_overview_bucket[data-bucket='31_60']:contains('4,321.00')",
+            run: "click",
+        },
+        {
+            content: "The list behind it: the customer's overdue invoice",
+            trigger: ".o_list_view .o_data_row:contains('Overview Customer'):contains('4,321.00')",
+        },
+        {
+            content: "Only that invoice",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('Other Customer')))",
+        },
+        {
+            content: "Back to the overview",
+            trigger: ".o_breadcrumb a:contains('Overview')",
+            run: "click",
+        },
+        {
+            content: "Click the promises due today",
+            trigger: "tr[data-work='promises_due'] a.o_ar_overview_work",
+            run: "click",
+        },
+        {
+            content: "The promise list shows the promise due today",
+            trigger: ".o_list_view .o_data_row:contains('Overview Customer')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("ar_collections_overview_collector_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCollectionsApp,
+        {
+            content: "A collector lands on the worklist",
+            trigger: ".o_breadcrumb:contains('My worklist')",
+        },
+        {
+            content: "No Overview menu for a collector",
+            trigger: ".o_main_navbar:not(:has(.o_menu_sections :contains('Overview')))",
+        },
+    ],
+});
