@@ -113,6 +113,9 @@ def take(url, db, login, password, out):
         page.click("button[type=submit]")
         page.wait_for_selector(".o_main_navbar", timeout=120000)
 
+        page.goto(f"{url}/odoo/collections-overview")
+        page.wait_for_selector(".o_action_manager canvas", timeout=120000)
+        shoot(page, out, "overview")
         open_action(page, url, "ar_collections.ar_collection_worklist_action_all")
         group = page.locator(".o_group_header")
         if group.count():
