@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .write_off_policy import REASONS
+
 __all__ = [
     "ACTION_SCHEMAS",
     "ACTIVITY_TYPE_CHOICES",
@@ -77,14 +79,7 @@ DAYS_LIMIT = 3650
 """Largest number of days any ladder value may say (ten years)."""
 
 ACTIVITY_TYPE_CHOICES = ("call", "email", "meeting", "todo")
-WRITE_OFF_REASONS = (
-    "uncollectible",
-    "insolvent",
-    "small_balance",
-    "dispute_settlement",
-    "allowed_deduction",
-    "agency_returned",
-)
+WRITE_OFF_REASONS = REASONS  # one list, with the write-off policy format
 
 _ACTIVITY_LABELS = {
     "call": "Call",
