@@ -295,6 +295,24 @@ class ArCollectionRun(models.AbstractModel):
     # Per batch of customers -----------------------------------------------------------
 
     @api.model
+    def _invoice_facts(self, move, parsed, history, paused, shifts, jumps):
+        """(handled step codes, ``InvoiceFacts``) of one invoice on its ladder, from
+        the batch's history, pauses, shifts and jumps: what the engine decides on."""
+        records, last_done = history[move.id]
+        handled = handled_codes(parsed, records)
+        pause_until = paused.get(move.id, False)
+        return handled, InvoiceFacts(
+            move_id=move.id,
+            due_date=move.invoice_date_due,
+            handled_steps=handled,
+            last_done_date=last_done,
+            paused=pause_until is not False,
+            paused_until=pause_until or None,
+            shift_days=shifts.get(move.id, 0),
+            jump_to=jumps.get(move.id),
+        )
+
+    @api.model
     def _run_batch(self, job, partner_ids, counts, proposals):
         company, today = job.company, job.today
         Move = self.env["account.move"].with_company(company)
@@ -348,18 +366,8 @@ class ArCollectionRun(models.AbstractModel):
                 schedule[move.id] = (next_date, events[0].step_code, ladder.id)
                 continue
             parsed = job.parsed[ladder.id]
-            records, last_done = history[move.id]
-            handled = handled_codes(parsed, records)
-            pause_until = paused.get(move.id, False)
-            facts = InvoiceFacts(
-                move_id=move.id,
-                due_date=move.invoice_date_due,
-                handled_steps=handled,
-                last_done_date=last_done,
-                paused=pause_until is not False,
-                paused_until=pause_until or None,
-                shift_days=shifts.get(move.id, 0),
-                jump_to=jumps.get(move.id),
+            handled, facts = self._invoice_facts(
+                move, parsed, history, paused, shifts, jumps
             )
             decision = decide(parsed, facts, today, overdue[partner_id])
             counts["invoices_evaluated"] += 1

@@ -214,6 +214,21 @@ class ArCollectionRun(models.AbstractModel):
         return outcomes
 
     @api.model
+    def _step_event_vals(self, base, step, index, action, stages, snapshot, **values):
+        """The event of one action of a ladder step on one invoice."""
+        return dict(
+            base,
+            step_code=step.code,
+            step_day=step.day,
+            step_signature=step_signature(step),
+            action_index=index,
+            action_kind=action.kind,
+            stage_id=stages[step.stage].id if step.stage else False,
+            rule_snapshot=snapshot,
+            **values,
+        )
+
+    @api.model
     def _create_events(
         self, job, decisions, customer_actions, outcomes, counts, waiting
     ):
@@ -239,17 +254,15 @@ class ArCollectionRun(models.AbstractModel):
                 snapshot = dump_step(step)
                 for index, action in enumerate(step.actions):
                     vals_list.append(
-                        dict(
+                        self._step_event_vals(
                             base,
-                            step_code=step.code,
-                            step_day=step.day,
-                            step_signature=step_signature(step),
-                            action_index=index,
-                            action_kind=action.kind,
-                            stage_id=stages[step.stage].id if step.stage else False,
+                            step,
+                            index,
+                            action,
+                            stages,
+                            snapshot,
                             state="skipped",
                             result=_("Skipped: the invoice entered the ladder later."),
-                            rule_snapshot=snapshot,
                         )
                     )
                 counts["steps_skipped"] += 1
@@ -274,19 +287,17 @@ class ArCollectionRun(models.AbstractModel):
                 else:
                     merged = ""
                 vals_list.append(
-                    dict(
+                    self._step_event_vals(
                         base,
-                        step_code=step.code,
-                        step_day=step.day,
-                        step_signature=step_signature(step),
-                        action_index=index,
-                        action_kind=action.kind,
-                        stage_id=stages[step.stage].id if step.stage else False,
+                        step,
+                        index,
+                        action,
+                        stages,
+                        snapshot,
                         state=outcome.get("state", "done"),
                         result=(outcome.get("result") or "") + merged,
                         notice_id=outcome.get("notice_id", False),
                         activity_id=outcome.get("activity_id", False),
-                        rule_snapshot=snapshot,
                     )
                 )
                 results.append(outcome.get("result") or action.kind)

@@ -4,9 +4,7 @@ from odoo import _, api, models
 
 from ..ladder import (
     LADDER_END,
-    InvoiceFacts,
     decide,
-    handled_codes,
     next_step_code,
     step_label,
 )
@@ -83,18 +81,8 @@ class ArCollectionRunPosition(models.AbstractModel):
                 code = pending[move.id][0].step_code
                 position.update(next_step=code, next_step_label=step_label(code))
                 continue
-            records, last_done = history[move.id]
-            handled = handled_codes(parsed, records)
-            pause_until = paused.get(move.id, False)
-            facts = InvoiceFacts(
-                move_id=move.id,
-                due_date=move.invoice_date_due,
-                handled_steps=handled,
-                last_done_date=last_done,
-                paused=pause_until is not False,
-                paused_until=pause_until or None,
-                shift_days=shifts.get(move.id, 0),
-                jump_to=jumps.get(move.id),
+            handled, facts = self._invoice_facts(
+                move, parsed, history, paused, shifts, jumps
             )
             decision = decide(parsed, facts, today, position["overdue"])
             position["reason"] = decision.reason
