@@ -213,17 +213,13 @@ class ArWriteOffRequest(models.Model):
         renewed = []
         recent = self._ar_recent_auto_amounts(fields.Date.context_today(self))
         for request in self:
-            if request.state != "submitted" or not request.next_approval_id:
-                raise UserError(
-                    _("%(name)s is not waiting for an approval.", name=request.name)
-                )
-            refusal = request._ar_approval_refusal(user)
-            if refusal:
+            why_not = request._ar_decision_refusal(user)
+            if why_not:
                 raise AccessError(
                     _(
                         "You cannot approve %(name)s: %(why)s.",
                         name=request.name,
-                        why=refusal[1],
+                        why=why_not,
                     )
                 )
             why = request._ar_approval_outdated(recent)
@@ -325,23 +321,30 @@ class ArWriteOffRequest(models.Model):
         self.message_post(body=why, subtype_xmlid="mail.mt_note")
         self._ar_submit()
 
+    def _ar_decision_refusal(self, user):
+        """Why ``user`` may not decide (approve or reject) this request now, or None.
+        A request that waits for no approval is refused as a UserError."""
+        self.ensure_one()
+        if self.state != "submitted" or not self.next_approval_id:
+            raise UserError(
+                _("%(name)s is not waiting for an approval.", name=self.name)
+            )
+        refusal = self._ar_approval_refusal(user)
+        return refusal[1] if refusal else None
+
     def action_reject(self, comment):
         """Refuse the request (a comment is required); it cannot be posted any more."""
         if not comment or not str(comment).strip():
             raise UserError(_("Say why the write-off is rejected."))
         user = self.env.user
         for request in self:
-            if request.state != "submitted" or not request.next_approval_id:
-                raise UserError(
-                    _("%(name)s is not waiting for an approval.", name=request.name)
-                )
-            refusal = request._ar_approval_refusal(user)
-            if refusal:
+            why_not = request._ar_decision_refusal(user)
+            if why_not:
                 raise AccessError(
                     _(
                         "You cannot reject %(name)s: %(why)s.",
                         name=request.name,
-                        why=refusal[1],
+                        why=why_not,
                     )
                 )
             request.next_approval_id.sudo().write(
