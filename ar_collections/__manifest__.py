@@ -26,6 +26,7 @@
         "report/ar_collection_ageing_views.xml",
         "report/ar_collection_kpi_views.xml",
         "report/ar_collection_overview_views.xml",
+        "report/ar_collection_cost_views.xml",
         "report/ar_payment_plan_reports.xml",
         "report/ar_payment_plan_templates.xml",
         "data/ar_payment_plan_mail_data.xml",
@@ -63,6 +64,8 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/ar_calling_hours_views.xml",
+        "views/res_config_settings_workbench_views.xml",
         "views/ar_collections_menus.xml",
     ],
     "assets": {

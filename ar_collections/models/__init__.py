@@ -55,3 +55,7 @@ from . import ar_collection_run_position
 from . import account_move_ladder_position
 from . import res_partner_ladder_position
 from . import ar_collection_event_step_label
+from . import res_company_workbench
+from . import res_config_settings_workbench
+from . import ar_calling_hours
+from . import mail_activity

@@ -1,9 +1,11 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.tools import formatLang
+
+from ..ladder.calling import next_call_slot, zone
 
 ACTIVITY_TYPES = {
     "call": "mail.mail_activity_data_call",
@@ -34,7 +36,8 @@ class ArCollectionAction(models.AbstractModel):
         vals_list = []
         for customer_action in customer_actions:
             params = customer_action.action.params
-            activity_type = self._ar_activity_type(params.get("type") or "call", cache)
+            type_code = params.get("type") or "call"
+            activity_type = self._ar_activity_type(type_code, cache)
             user = self._ar_assignee(
                 customer_action.partner, params.get("assign") or "collector"
             )
@@ -52,6 +55,7 @@ class ArCollectionAction(models.AbstractModel):
                     "user_id": user.id,
                 }
             )
+        self._ar_schedule_calls(customer_actions, vals_list)
         activities = (
             self.env["mail.activity"]
             .with_context(mail_activity_quick_update=True)
@@ -69,6 +73,38 @@ class ArCollectionAction(models.AbstractModel):
                 "activity_id": activity.id,
             }
         return outcomes
+
+    @api.model
+    def _ar_schedule_calls(self, customer_actions, vals_list):
+        """Move each call activity to the first time, on or after its due day, inside
+        both its collector's calling hours and the customer's business hours (each in
+        its own time zone): the day becomes ``date_deadline``, the time ``ar_call_at``.
+        A collector without calling hours keeps the ladder's due day."""
+        users = self.env["res.users"].browse({vals["user_id"] for vals in vals_list})
+        windows = self.env["ar.calling.hours"]._windows_by_user(users)
+        now = fields.Datetime.now().replace(tzinfo=UTC)
+        for customer_action, vals in zip(customer_actions, vals_list, strict=True):
+            params = customer_action.action.params
+            user = users.browse(vals["user_id"])
+            if (params.get("type") or "call") != "call" or user.id not in windows:
+                continue
+            partner = customer_action.partner
+            company = customer_action.moves.company_id[:1] or self.env.company
+            user_tz = user.tz or company.partner_id.tz
+            partner_tz = partner.tz or company.partner_id.tz
+            day_start = datetime.combine(
+                vals["date_deadline"], time(0), tzinfo=zone(user_tz)
+            ).astimezone(UTC)
+            slot = next_call_slot(
+                max(day_start, now),
+                windows[user.id],
+                user_tz,
+                company._ar_customer_windows(),
+                partner_tz,
+            )
+            if slot:
+                vals["date_deadline"] = slot.astimezone(zone(user_tz)).date()
+                vals["ar_call_at"] = slot.replace(tzinfo=None)
 
     @api.model
     def _ar_assignee(self, partner, assign):

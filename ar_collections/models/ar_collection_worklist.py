@@ -1,7 +1,13 @@
-from odoo import fields, models
+from datetime import UTC
+
+from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
+from odoo.addons.base.models.res_partner import _tz_get
+
 from ..ladder import LADDER_END
+from ..ladder.calling import in_business_hours, zone
 
 SORT_RANKS = [
     ("0", "Broken promise or plan"),
@@ -112,6 +118,19 @@ class ArCollectionWorklist(models.Model):
         currency_field="currency_id",
         help="Amount of the open promise to pay.",
     )
+    customer_tz = fields.Selection(related="partner_id.tz", string="Time zone")
+    customer_time = fields.Char(
+        string="Their time",
+        compute="_compute_call_now",
+        help="The time now where the customer is (its time zone, else the company's).",
+    )
+    call_now = fields.Boolean(
+        string="Call now",
+        compute="_compute_call_now",
+        search="_search_call_now",
+        help="The customer is inside its business hours now (Monday to Friday, the "
+        "hours of the collections settings, in the customer's time zone).",
+    )
     has_open_dispute = fields.Boolean(string="Disputed", readonly=True)
     has_broken_promise = fields.Boolean(string="Broken promise", readonly=True)
     has_active_plan = fields.Boolean(string="On a payment plan", readonly=True)
@@ -219,6 +238,42 @@ class ArCollectionWorklist(models.Model):
             today=today,
             end=LADDER_END,
         )
+
+    # Call now -------------------------------------------------------------------------
+
+    def _compute_call_now(self):
+        now = fields.Datetime.now().replace(tzinfo=UTC)
+        for row in self:
+            tz_name = row.partner_id.tz or row.company_id.partner_id.tz
+            row.customer_time = now.astimezone(zone(tz_name)).strftime("%H:%M")
+            row.call_now = in_business_hours(
+                now, tz_name, row.company_id._ar_customer_windows()
+            )
+
+    @api.model
+    def _search_call_now(self, operator, value):
+        """Customers in business hours now: the time zones where it is business time
+        are worked out per company, in Python (no query per customer)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        now = fields.Datetime.now().replace(tzinfo=UTC)
+        zones = [code for code, _label in _tz_get(self)]
+        domains = []
+        for company in self.env.companies:
+            windows = company._ar_customer_windows()
+            open_zones = [
+                name for name in zones if in_business_hours(now, name, windows)
+            ]
+            partner_domain = [("partner_id.tz", "in", open_zones)]
+            if (company.partner_id.tz or "UTC") in open_zones:
+                partner_domain = expression.OR(
+                    [partner_domain, [("partner_id.tz", "=", False)]]
+                )
+            domains.append(
+                expression.AND([[("company_id", "=", company.id)], partner_domain])
+            )
+        domain = expression.normalize_domain(expression.OR(domains))
+        return domain if (operator == "=") == value else ["!", *domain]
 
     # Row actions ---------------------------------------------------------------------
 

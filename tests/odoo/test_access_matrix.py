@@ -65,6 +65,8 @@ ACL = {
     "ar.agency.referral.line": ("", "rwcu", "rwcu", "r", "", "r", ""),
     "ar.agency.referral.update": ("", "rc", "rwcu", "", "", "", ""),
     "ar.legal.case": ("", "rwc", "rwc", "r", "", "r", ""),
+    "ar.calling.hours": ("", "rwcu", "rwcu", "", "", "", ""),
+    "ar.collection.cost": ("", "", "r", "", "", "", ""),
 }
 # Added by the sale bridge ar_collections_sale when it is installed.
 SALE_ACL = {"ar.collection.stage": {"salesperson": "r"}}
