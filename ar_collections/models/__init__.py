@@ -55,3 +55,4 @@ from . import ar_collection_run_position
 from . import account_move_ladder_position
 from . import res_partner_ladder_position
 from . import ar_collection_event_step_label
+from . import ar_reference_rate
