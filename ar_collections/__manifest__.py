@@ -62,9 +62,9 @@
         "views/ar_write_off_postmortem_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/ar_reference_rate_views.xml",
         "views/res_config_settings_views.xml",
         "views/ar_collections_menus.xml",
-        "views/ar_reference_rate_views.xml",
         "data/ar_reference_rate_data.xml",
     ],
     "assets": {
