@@ -286,12 +286,7 @@ class _Parser:
         if mapping is None:
             return None
         ok = True
-        preset = self.c.get(
-            mapping,
-            "preset",
-            path,
-            lambda v, p: c.expect_choice(v, p, INTEREST_CHOICES),
-        )
+        preset = self.c.get(mapping, "preset", path, self._interest_preset)
         rate = self.c.get(
             mapping,
             "rate",
@@ -333,6 +328,12 @@ class _Parser:
             b2b_only=b2b_only,
             line=c.line(path),
         )
+
+    def _interest_preset(self, value, path):
+        # ``preset: no`` (Norway) is read by YAML as false: take it as written.
+        if not isinstance(value, str) and self.c.text(path) is not None:
+            value = self.c.text(path)
+        return self.c.expect_choice(value, path, INTEREST_CHOICES)
 
     def _interest_basis(self, value, path):
         if isinstance(value, int) and not isinstance(value, bool):
