@@ -190,6 +190,12 @@ def test_a_half_year_without_a_rate_is_reported_never_guessed():
         residuals, date(2024, 5, 31), date(2024, 6, 30), rates, "eu_late_payment", 2
     )
     assert inside.amount == D("10.27")
+    # Nothing owed in the half-year without a rate: no rate is needed.
+    paid = [(date(2024, 5, 1), D(1000)), (date(2024, 6, 30), D(0))]
+    done = accrue_interest(
+        paid, date(2024, 5, 31), date(2024, 12, 31), rates, "eu_late_payment", 2
+    )
+    assert done.amount == D("10.27")
     # Rates of another index do not count.
     with pytest.raises(MissingRate):
         accrue_interest(residuals, date(2024, 5, 31), date(2024, 6, 1), NO, "gr", 2)

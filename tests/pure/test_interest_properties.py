@@ -16,7 +16,7 @@ from ladder.interest import (
 PROPERTIES = settings(max_examples=200, deadline=None)
 ONE_DAY = timedelta(days=1)
 START = date(2022, 1, 1)
-END = date(2027, 12, 31)
+END = date(2029, 12, 31)
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(1000000), places=2)
 rates = st.decimals(min_value=Decimal(-1), max_value=Decimal(20), places=2)
