@@ -108,7 +108,7 @@ FEE_PRESETS: Mapping[str, FeePreset] = MappingProxyType(
                 "gr_compensation",
                 Decimal(40),
                 "EUR",
-                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5, art. 6",
+                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5",
                 b2b_only=True,
                 once_per_invoice=True,
                 label="Compensation for recovery costs",

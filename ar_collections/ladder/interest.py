@@ -155,7 +155,7 @@ INTEREST_PRESETS: Mapping[str, InterestPreset] = MappingProxyType(
                 "gr",
                 "ecb_mro",
                 Decimal(8),
-                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5, art. 2",
+                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5",
                 b2b_only=True,
                 label="Greece",
             ),
