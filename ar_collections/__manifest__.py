@@ -63,10 +63,12 @@
         "views/ar_write_off_postmortem_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/ar_reference_rate_views.xml",
         "views/res_config_settings_views.xml",
         "views/ar_calling_hours_views.xml",
         "views/res_config_settings_workbench_views.xml",
         "views/ar_collections_menus.xml",
+        "data/ar_reference_rate_data.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -14,6 +14,7 @@ from .actions import ACTION_SCHEMAS, DAYS_LIMIT, ActionSchema, ParamSpec
 from .checks import MISSING, Checker, describe_value, show_key
 from .errors import LadderError, Problem
 from .model import Action, AppliesTo, FrozenParams, Ladder, Step
+from .schema_charges import FEE_KINDS, INTEREST_KINDS, check_fee, parse_interest
 from .yaml_source import child_path, item_path, load_yaml
 
 __all__ = ["WEEKDAYS", "parse_ladder"]
@@ -35,6 +36,7 @@ TOP_KEYS = (
     "promise_grace_days",
     "on_broken_promise",
     "steps",
+    "interest",
 )
 TOP_REQUIRED = ("version", "code", "name", "steps")
 APPLIES_TO_KEYS = ("partner_tags", "countries")
@@ -111,6 +113,7 @@ class _Parser:
         self.kinds = action_kinds
         self.check_template = check_template
         self.step_codes: dict[str, str] | None = None  # code -> path, once read
+        self.has_interest = False  # the ladder has an ``interest`` key
 
     # The document ----------------------------------------------------------------
 
@@ -148,6 +151,8 @@ class _Parser:
         min_days = self.c.get(doc, "min_days_between_steps", "", self._days_count)
         quiet = self.c.get(doc, "quiet_weekdays", "", self._quiet_weekdays)
         grace = self.c.get(doc, "promise_grace_days", "", self._days_count)
+        self.has_interest = "interest" in doc
+        interest = self.c.get(doc, "interest", "", lambda v, p: parse_interest(c, v, p))
         steps = self.c.get(doc, "steps", "", self._steps)
         broken = self.c.get(doc, "on_broken_promise", "", self._broken_promise)
         if c.problems:
@@ -163,6 +168,7 @@ class _Parser:
             promise_grace_days=grace or 0,
             on_broken_promise=broken,
             steps=tuple(steps),
+            interest=interest,
         )
 
     def _version(self, value, path):
@@ -462,6 +468,16 @@ class _Parser:
                 continue
             values[name] = checked
         if any(name not in schema.params for name in params):
+            ok = False
+        if ok and kind in FEE_KINDS:
+            ok = check_fee(c, params, sub)
+        if ok and kind in INTEREST_KINDS and not self.has_interest:
+            c.add(
+                sub,
+                f"{kind!r} charges the ladder's interest, and this ladder has no "
+                "'interest' key; add one, like 'interest: {preset: "
+                "eu_late_payment}'",
+            )
             ok = False
         if not ok:
             return None

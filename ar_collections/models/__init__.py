@@ -59,3 +59,4 @@ from . import res_company_workbench
 from . import res_config_settings_workbench
 from . import ar_calling_hours
 from . import mail_activity
+from . import ar_reference_rate
