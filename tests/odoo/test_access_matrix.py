@@ -67,6 +67,7 @@ ACL = {
     "ar.legal.case": ("", "rwc", "rwc", "r", "", "r", ""),
     "ar.calling.hours": ("", "rwcu", "rwcu", "", "", "", ""),
     "ar.collection.cost": ("", "", "r", "", "", "", ""),
+    "ar.reference.rate": ("", "r", "rwcu", "", "", "", ""),
 }
 # Added by the sale bridge ar_collections_sale when it is installed.
 SALE_ACL = {"ar.collection.stage": {"salesperson": "r"}}
