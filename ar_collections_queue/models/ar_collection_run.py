@@ -10,6 +10,9 @@ from odoo.addons.queue_job.exception import RetryableJobError
 _logger = logging.getLogger(__name__)
 
 DISPATCH_PARAM = "ar_collections_queue.dispatch"
+# set by the scheduled run only (ar.dunning.ladder._cron_run_collections): where the
+# batches run, nothing it unlocks; run_collections() stays synchronous for its callers
+CRON_FLAG = "ar_collections_queue_scheduled_run"
 DISPATCH_MODES = ("queue", "in_process")
 MAX_RETRIES = 5
 
@@ -17,21 +20,28 @@ MAX_RETRIES = 5
 class ArCollectionRun(models.AbstractModel):
     """The daily run's batches as queue_job jobs.
 
-    The run does what it does in-process up to the batches (the company's
+    The scheduled run (the cron, which "Run now" triggers) does what it does
+    in-process up to the batches (the company's
     housekeeping, the due customers, cut in batches); then each batch of customers
     becomes one job, run by the job runner of any Odoo server of the database. A job
     re-creates the company's ``_RunJob`` as of the run's date and runs its batch in
     one transaction. A failing batch is rolled back and retried by queue_job; on its
     last attempt the failure is logged on the ladders as in-process, and the next
     daily run takes the batch again. The unique event index keeps a step from being
-    recorded (and sent) twice, however often a job runs.
+    recorded (and sent) twice, however often a job runs. ``run_collections()``
+    (RPC, scripts), the preview and dry runs stay synchronous.
     """
 
     _inherit = "ar.collection.run"
 
     @api.model
     def _ar_dispatch_batches(self, job, batches, counts, proposals):
-        if job.dry_run or job.only_ladders or not self._ar_queue_enabled():
+        if (
+            job.dry_run
+            or job.only_ladders
+            or not self.env.context.get(CRON_FLAG)
+            or not self._ar_queue_enabled()
+        ):
             return super()._ar_dispatch_batches(job, batches, counts, proposals)
         for batch in batches:
             self._ar_enqueue_batch(job.company, job.today, batch)
