@@ -33,6 +33,21 @@ _logger = logging.getLogger(__name__)
 
 PDF_BATCH_SIZE = 50
 MARKER_HOST = "https://ar-pdf-marker.invalid"
+MARKER_STYLE = (
+    "position: absolute; top: 0; left: 0; width: 1px; height: 1px; display: block;"
+)
+NEXT_RECORD_STYLE = (
+    "position: relative; page-break-before: always; "
+    "border-top: 0.01px solid transparent;"
+)
+RECORD_TOP_SCRIPT = """(function () {
+    var style = window.getComputedStyle(document.body);
+    var tops = document.getElementsByClassName("o_ar_pdf_record_top");
+    for (var i = 0; i < tops.length; i++) {
+        tops[i].style.marginTop = style.marginTop;
+        tops[i].style.paddingTop = style.paddingTop;
+    }
+})();"""
 
 
 @cache
@@ -201,33 +216,41 @@ class IrActionsReport(models.Model):
     def _ar_join_bodies(self, bodies, res_ids, token):
         """One HTML document from the records' bodies (each a whole document, as
         ``_prepare_html`` gives them): the first body's document, its ``<body>``
-        holding each record's content in a block that starts a new page, with an
-        invisible link to ``MARKER_HOST/<token>/<res_id>`` in its top corner."""
+        holding each record's content in a block, with an invisible link to
+        ``MARKER_HOST/<token>/<res_id>`` in its top corner.
+
+        Every record after the first starts a new page, and starts it as the first
+        record starts the document: a script gives its block the body's top margin
+        and padding (which collapse with the record's first margin as they do at the
+        top of the body), and a hairline border keeps that margin from being
+        dropped at the page break. So each record's pages break where they would
+        in a document of its own."""
         parser = lxml.html.HTMLParser(encoding="utf-8")
         root = lxml.html.fromstring(bodies[0].encode(), parser=parser)
         body = root.find("body")
         for index, (source, res_id) in enumerate(zip(bodies, res_ids, strict=True)):
-            source_body = (
-                body
-                if index == 0
-                else lxml.html.fromstring(source.encode(), parser=parser).find("body")
-            )
-            block = etree.Element("div")
-            style = "position: relative;"
             if index:
-                style += " page-break-before: always;"
-            block.set("style", style)
+                source_body = lxml.html.fromstring(source.encode(), parser=parser).find(
+                    "body"
+                )
+            else:
+                source_body = body
+            block = etree.Element("div")
             marker = etree.SubElement(block, "a")
             marker.set("href", f"{MARKER_HOST}/{token}/{res_id}")
-            marker.set(
-                "style",
-                "position: absolute; top: 0; left: 0; width: 1px; height: 1px; "
-                "display: block;",
-            )
-            block.extend(list(source_body))
-            if index == 0:
-                block.text, body.text = body.text, None
+            marker.set("style", MARKER_STYLE)
+            if index:
+                block.set("style", NEXT_RECORD_STYLE)
+                content = etree.SubElement(block, "div")
+                content.set("class", "o_ar_pdf_record_top")
+            else:
+                block.set("style", "position: relative;")
+                content = block
+            content.text, source_body.text = source_body.text, None
+            content.extend(list(source_body))
             body.append(block)
+        script = etree.SubElement(body, "script")
+        script.text = RECORD_TOP_SCRIPT
         return "<!DOCTYPE html>" + lxml.html.tostring(root, encoding="unicode")
 
     @api.model
@@ -269,7 +292,7 @@ class IrActionsReport(models.Model):
             last = order[position + 1] if position + 1 < len(order) else len(pages)
             writer = PdfFileWriter()
             for number in range(first, last):
-                writer.addPage(pages[number])
+                writer.add_page(pages[number])
             stream = io.BytesIO()
             writer.write(stream)
             result[res_id] = stream.getvalue()
