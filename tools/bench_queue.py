@@ -135,7 +135,9 @@ def server_conf(port):
     lines = [
         line
         for line in base.splitlines()
-        if not line.startswith(("http_port", "workers", "max_cron_threads"))
+        if not line.startswith(
+            ("http_port", "workers", "max_cron_threads", "log_level")
+        )
     ]
     lines += [
         f"http_port = {port}",
@@ -144,6 +146,7 @@ def server_conf(port):
         "max_cron_threads = 0",
         "server_wide_modules = base,web,queue_job",
         "log_level = warn",
+        "log_handler = odoo.addons.queue_job.jobrunner:INFO",
         "",
         "[queue_job]",
         f"channels = root:{CHANNELS}",

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 bench="${DB_BENCH:-ar_bench}"
-if ! "$PY" -c 'import odoo.addons.queue_job' 2> /dev/null; then
+if ! "$PY" -c 'import importlib.util as u, odoo.addons; assert u.find_spec("odoo.addons.queue_job")' 2> /dev/null; then
     echo "      2 servers: n/a (queue_job is not installed in $VENV: make venv)"
     exit 0
 fi
