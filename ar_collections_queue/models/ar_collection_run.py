@@ -21,9 +21,9 @@ class ArCollectionRun(models.AbstractModel):
     """The daily run's batches as queue_job jobs.
 
     The scheduled run (the cron, which "Run now" triggers) does what it does
-    in-process up to the batches (the company's
-    housekeeping, the due customers, cut in batches); then each batch of customers
-    becomes one job, run by the job runner of any Odoo server of the database. A job
+    in-process up to the batches (the company's housekeeping, the due customers,
+    cut in batches); then each batch of customers becomes one job, run by the job
+    runner of any Odoo server of the database. A job
     re-creates the company's ``_RunJob`` as of the run's date and runs its batch in
     one transaction. A failing batch is rolled back and retried by queue_job; on its
     last attempt the failure is logged on the ladders as in-process, and the next
