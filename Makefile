@@ -27,7 +27,7 @@ BENCH_CUSTOMERS ?= 2000
 UPDATE ?=
 # what each database gets installed (the sale bridge ar_collections_sale is tested)
 MODULES ?= account,sale,ar_collections
-TEST_MODULES ?= account,ar_collections,sale,ar_collections_sale,ar_collections_test_kind
+TEST_MODULES ?= account,ar_collections,sale,ar_collections_sale,ar_collections_test_kind,queue_job,ar_collections_queue
 DEMO_MODULES ?= $(MODULES)
 BENCH_MODULES ?= account,ar_collections
 LINT_PATHS ?= $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py)) tests tools
@@ -65,7 +65,7 @@ help:
 # ---------------------------------------------------------------- environment
 
 # pip runs again only when a requirements file is newer than the stamp.
-$(VENV_STAMP): requirements-dev.txt $(wildcard $(ODOO_SRC)/requirements.txt)
+$(VENV_STAMP): requirements-dev.txt requirements-nodeps.txt $(wildcard $(ODOO_SRC)/requirements.txt)
 	@tools/venv.sh install
 	@touch $@
 
@@ -139,8 +139,8 @@ drop-demo:
 bench-db: check
 	@tools/bench_db.sh
 
-bench: bench-db
-	@source tools/lib.sh && odoo_shell $(DB_BENCH) tools/bench.py
+bench: check
+	@tools/bench_db.sh bench
 
 bench-clean:
 	@tools/setup.sh

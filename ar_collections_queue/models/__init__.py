@@ -1,0 +1,2 @@
+from . import ar_collection_run
+from . import ar_dunning_ladder
