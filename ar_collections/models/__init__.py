@@ -55,3 +55,7 @@ from . import ar_collection_run_position
 from . import account_move_ladder_position
 from . import res_partner_ladder_position
 from . import ar_collection_event_step_label
+from . import ar_collection_notice_portal
+from . import ar_collection_portal_case_mixin
+from . import ar_collection_promise_portal
+from . import ar_collection_dispute_portal
