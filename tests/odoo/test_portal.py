@@ -1,6 +1,7 @@
 """The customer portal (#11.2): the page from a notice's signed link or the portal
 account, promise, dispute, statement, and every check the forms go through."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -414,3 +415,137 @@ class TestPortalCaseModel(PortalCase):
         Promise.create(
             base | {"source": "collector", "date": self.today + timedelta(days=60)}
         )
+
+
+class PortalPaymentCase(PortalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Provider = cls.env["payment.provider"].sudo()
+        demo = Provider.search(
+            [("code", "=", "demo"), ("company_id", "=", cls.company.id)], limit=1
+        ) or Provider.search([("code", "=", "demo")], limit=1).copy(
+            {"company_id": cls.company.id}
+        )
+        demo.write({"state": "test", "is_published": True})
+        cls.provider = demo
+        cls.payment_method = demo.payment_method_ids[:1]
+
+
+class TestPortalPayment(PortalPaymentCase):
+    def pay_page(self, move_ids):
+        page = self.open_page()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.url_open(
+            self.notice_url(suffix="/pay"),
+            data={"csrf_token": csrf, "move_ids": [str(i) for i in move_ids]},
+        )
+
+    def transaction(self, move_ids, **params):
+        """The transaction route's answer: (result, error message)."""
+        page = self.open_page()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        ids = "-".join(str(i) for i in move_ids)
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 0,
+            "params": {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.payment_method.id,
+                "token_id": None,
+                "amount": 1.0,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": "/somewhere/else",
+                "is_validation": False,
+                "access_token": self.notice.access_token,
+                "csrf_token": csrf,
+            }
+            | params,
+        }
+        response = self.url_open(
+            f"/my/collections/{self.notice.id}/transaction/{ids}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        ).json()
+        error = response.get("error")
+        return response.get("result"), error and error["data"]["message"]
+
+    def test_page_offers_to_pay_and_the_form_is_odoos(self):
+        self.assertIn("o_ar_pay_form", self.open_page())
+        response = self.pay_page([self.late.id, self.later.id])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_payment_form", response.text)
+        self.assertIn("500.00", response.text)
+        self.assertIn(
+            f"/my/collections/{self.notice.id}/transaction/"
+            f"{self.late.id}-{self.later.id}",
+            response.text,
+        )
+
+    def test_pay_form_refuses_foreign_invoices(self):
+        response = self.pay_page([self.late.id, self.foreign.id])
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Only your own open invoices", response.text)
+        self.assertNotIn("o_payment_form", response.text)
+
+    def test_transaction_accepts_only_own_open_invoices(self):
+        for ids in (
+            [self.late.id, self.foreign.id],
+            [self.foreign.id],
+            [self.late.id + 100000],
+        ):
+            result, error = self.transaction(ids)
+            self.assertFalse(result)
+            self.assertRegex(error, "Only your own open invoices|not valid")
+        self.assertFalse(
+            self.env["payment.transaction"].search(
+                [("invoice_ids", "in", (self.late | self.foreign).ids)]
+            )
+        )
+        # Another customer's notice token does not open this customer's route.
+        result, error = self.transaction(
+            [self.late.id], access_token=self.other_notice._portal_ensure_token()
+        )
+        self.assertFalse(result)
+        self.assertTrue(error)
+
+    def test_demo_payment_reconciles_stops_the_ladder_and_cancels_the_reminder(self):
+        self.ladder.yaml_source = self.ladder.yaml_source.replace(
+            "quiet_weekdays: [sat, sun]\n", "", 1
+        )
+        self.run_collections(self.today)
+        reminder = self.mails_to(self.customer).filtered(
+            lambda m: m.state == "outgoing"
+        )
+        self.assertEqual(len(reminder), 1)
+        result, error = self.transaction([self.late.id, self.later.id])
+        self.assertFalse(error)
+        self.assertTrue(result)
+        tx = self.env["payment.transaction"].search(
+            [("invoice_ids", "in", self.late.ids)]
+        )
+        self.assertEqual(len(tx), 1)
+        # The amount is what the invoices owe, whatever the browser said.
+        self.assertEqual(tx.amount, 500)
+        self.assertEqual(tx.invoice_ids, self.late | self.later)
+        self.assertEqual(tx.partner_id, self.customer)
+        self.assertEqual(tx.landing_route, self.notice_url())
+        tx._handle_notification_data(
+            "demo",
+            {
+                "reference": tx.reference,
+                "payment_details": "1234",
+                "simulated_state": "done",
+            },
+        )
+        tx._post_process()
+        for move in self.late | self.later:
+            self.assertIn(move.payment_state, ("paid", "in_payment"))
+        reminder.send()
+        self.assertEqual(reminder.state, "cancel")
+        self.run_collections(self.today)
+        paid = self.env.ref("ar_collections.ar_collection_stage_paid")
+        for move in self.late | self.later:
+            self.assertEqual(move.collection_stage_id, paid)
