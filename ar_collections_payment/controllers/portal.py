@@ -127,6 +127,9 @@ class ArCollectionsPaymentPortal(ArCollectionsPortal, PortalAccount):
             moves = self._ar_payable_moves(context, moves)
         except UserError as error:
             raise ValidationError(error.args[0]) from error
+        # The payment form sends the reference it showed; the transaction's own
+        # is computed from the invoices.
+        kwargs.pop("payment_reference", None)
         self._validate_transaction_kwargs(kwargs)
         user = request.env.user
         partner = context["customer"] if user._is_public() else user.partner_id
