@@ -141,6 +141,14 @@ class TestPortalAccess(PortalCase):
         self.assertEqual(promise.source, "portal")
         self.assertEqual(promise.partner_id, self.customer)
 
+    def test_portal_home_links_to_the_page(self):
+        user = new_test_user(self.env, login="acme_home", groups="base.group_portal")
+        user.partner_id.parent_id = self.customer
+        self.authenticate("acme_home", "acme_home")
+        page = self.open_page("/my")
+        self.assertIn('href="/my/collections"', page)
+        self.assertIn("Your overdue invoices", page)
+
     def test_anonymous_visitor_needs_a_login_for_the_account_page(self):
         response = self.url_open("/my/collections", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
@@ -198,6 +206,14 @@ class TestPortalPromise(PortalCase):
             [("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(row.open_promise_id, promise)
+
+    def test_confirmation_goes_out_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        self.post("promise", self.promise_data())
+        promise = self.promises()
+        template = self.env.ref("ar_collections.mail_template_promise_confirmation")
+        self.assertEqual(template._render_lang(promise.ids)[promise.id], "fr_FR")
 
     def test_replayed_form_creates_one_promise(self):
         page = self.open_page()
