@@ -285,6 +285,9 @@ class TestPortalPromise(PortalCase):
         self.assertFalse(self.promises())
 
     def test_broken_portal_promise_is_handled_like_a_phone_promise(self):
+        self.ladder.yaml_source = self.ladder.yaml_source.replace(
+            "\nsteps:", "\non_broken_promise: {step: final_demand}\nsteps:", 1
+        )
         self.post("promise", self.promise_data(amount="100"))
         promise = self.promises()
         self.assertEqual(promise.source, "portal")
@@ -312,6 +315,9 @@ class TestPortalPromise(PortalCase):
             ],
             "broken",
         )
+        # The ladder's on_broken_promise jump applies to it.
+        jumps = self.env["ar.collection.run"]._get_jumps(self.late, after)
+        self.assertEqual(jumps, {self.late.id: "final_demand"})
 
 
 class TestPortalDispute(PortalCase):
