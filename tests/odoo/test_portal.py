@@ -141,6 +141,38 @@ class TestPortalAccess(PortalCase):
         self.assertEqual(promise.source, "portal")
         self.assertEqual(promise.partner_id, self.customer)
 
+    def test_portal_user_pages_one_company_at_a_time(self):
+        company_2 = self.setup_other_company()["company"]
+        self.env.user.company_ids |= company_2
+        elsewhere = self._make_invoice(
+            self.customer, self.today - timedelta(days=3), 77, company=company_2
+        )
+        user = new_test_user(self.env, login="acme_two", groups="base.group_portal")
+        user.partner_id.parent_id = self.customer
+        self.authenticate("acme_two", "acme_two")
+        page = self.open_page("/my/collections")
+        # Invoice numbers repeat across companies: compare the invoice links.
+        self.assertIn(f"/my/invoices/{self.late.id}?", page)
+        self.assertNotIn(f"/my/invoices/{elsewhere.id}?", page)
+        self.assertIn(f"/my/collections?company_id={company_2.id}", page)
+        page_2 = self.open_page(f"/my/collections?company_id={company_2.id}")
+        self.assertIn(f"/my/invoices/{elsewhere.id}?", page_2)
+        self.assertNotIn(f"/my/invoices/{self.late.id}?", page_2)
+        # A form of the second company's page cannot cover the first's invoices.
+        response = self.post(
+            "promise",
+            {
+                "move_ids": [str(self.late.id)],
+                "amount": "10",
+                "date": str(self.today + timedelta(days=3)),
+            },
+            page=page_2,
+            url=f"/my/collections/promise?company_id={company_2.id}",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Only your own open invoices", response.text)
+        self.assertFalse(self.promises())
+
     def test_portal_home_links_to_the_page(self):
         user = new_test_user(self.env, login="acme_home", groups="base.group_portal")
         user.partner_id.parent_id = self.customer
