@@ -55,3 +55,15 @@ from . import ar_collection_run_position
 from . import account_move_ladder_position
 from . import res_partner_ladder_position
 from . import ar_collection_event_step_label
+from . import ar_collection_charge
+from . import ar_collection_charge_posting
+from . import ar_collection_charge_waiver
+from . import ar_collection_charge_event
+from . import ar_collection_charge_run
+from . import ar_collection_action_charges
+from . import ar_collection_notice_charges
+from . import account_move_charge
+from . import account_payment_term_charge
+from . import res_partner_charge
+from . import res_company_charges
+from . import res_config_settings_charges
