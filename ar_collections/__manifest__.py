@@ -65,6 +65,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/ar_collections_menus.xml",
+        "views/ar_reference_rate_views.xml",
+        "data/ar_reference_rate_data.xml",
         "views/ar_collection_charge_views.xml",
     ],
     "assets": {

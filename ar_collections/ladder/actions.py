@@ -4,7 +4,8 @@ The parser does not know which kinds exist: it validates against the schemas it 
 given (``parse_ladder(action_kinds=...)``). In Odoo those are the kinds registered
 on ``ar.collection.action`` by the installed capabilities; each capability's
 registration picks its schemas from here (``FOUNDATION_SCHEMAS``,
-``CREDIT_HOLD_SCHEMAS``, ``AGENCY_SCHEMAS``, ``WRITE_OFF_SCHEMAS``), and another
+``CREDIT_HOLD_SCHEMAS``, ``AGENCY_SCHEMAS``, ``WRITE_OFF_SCHEMAS``,
+``CHARGES_SCHEMAS``), and another
 addon registers its own ``ActionSchema``. ``ACTION_SCHEMAS`` is the union of the
 shipped ones, the default of pure tools and tests.
 
@@ -18,12 +19,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .fees import FEE_PRESETS
 from .write_off_policy import REASONS
 
 __all__ = [
     "ACTION_SCHEMAS",
     "ACTIVITY_TYPE_CHOICES",
     "AGENCY_SCHEMAS",
+    "CHARGES_SCHEMAS",
     "CREDIT_HOLD_SCHEMAS",
     "FOUNDATION_SCHEMAS",
     "PARAM_TYPES",
@@ -155,6 +158,22 @@ def _describe_request_write_off(params):
     return f"Write-off request: {_WRITE_OFF_LABELS.get(reason, reason)}"
 
 
+def _describe_fee(params):
+    if params.get("preset"):
+        fee = FEE_PRESETS.get(params["preset"])
+        if fee is None:
+            return f"Fee ({params['preset']})"
+        return f"Fee: {fee.label or fee.code} ({fee.amount} {fee.currency})"
+    text = f"Fee: {params.get('amount')} {params.get('currency')}"
+    if params.get("requires_agreement"):
+        text += ", if agreed"
+    return text
+
+
+def _describe_charge_interest(params):
+    return "Charge the late-payment interest accrued"
+
+
 def _by_kind(*schemas: ActionSchema) -> dict[str, ActionSchema]:
     return {schema.kind: schema for schema in schemas}
 
@@ -220,10 +239,30 @@ WRITE_OFF_SCHEMAS = _by_kind(
     ),
 )
 
+CHARGES_SCHEMAS = _by_kind(
+    # ``fee``: either ``preset`` or ``amount`` + ``currency`` (the parser's
+    # cross-checks, ``schema._check_fee``); ``b2b_only`` / ``requires_agreement``
+    # given with a preset override the preset's rule.
+    ActionSchema(
+        "fee",
+        {
+            "preset": ParamSpec("choice", choices=tuple(FEE_PRESETS)),
+            "amount": ParamSpec("number", minimum=0.01, maximum=1_000_000),
+            "currency": ParamSpec("string"),
+            "requires_agreement": ParamSpec("bool"),
+            "b2b_only": ParamSpec("bool"),
+            "label": ParamSpec("string"),
+        },
+        describe=_describe_fee,
+    ),
+    ActionSchema("charge_interest", {}, describe=_describe_charge_interest),
+)
+
 ACTION_SCHEMAS: dict[str, ActionSchema] = {
     **FOUNDATION_SCHEMAS,
     **CREDIT_HOLD_SCHEMAS,
     **AGENCY_SCHEMAS,
     **WRITE_OFF_SCHEMAS,
+    **CHARGES_SCHEMAS,
 }
 """The kinds shipped with the addon (every capability installed)."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .interest import LadderInterest
+
 __all__ = ["Action", "AppliesTo", "FrozenParams", "Ladder", "Step", "step_label"]
 
 
@@ -130,6 +132,7 @@ class Ladder:
     promise_grace_days: int = 0
     on_broken_promise: str | None = None
     steps: tuple[Step, ...] = ()
+    interest: LadderInterest | None = None  # the ``interest:`` key (None: none)
     # Precomputed for the engine (not part of equality).
     _index: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)
     _days: tuple[int, ...] = field(init=False, repr=False, compare=False, hash=False)

@@ -55,6 +55,7 @@ from . import ar_collection_run_position
 from . import account_move_ladder_position
 from . import res_partner_ladder_position
 from . import ar_collection_event_step_label
+from . import ar_reference_rate
 from . import ar_collection_charge
 from . import ar_collection_charge_posting
 from . import ar_collection_charge_waiver
