@@ -58,6 +58,7 @@ from . import ar_collection_event_step_label
 from . import ar_reference_rate
 from . import ar_collection_charge
 from . import ar_collection_charge_posting
+from . import ar_collection_charge_compute
 from . import ar_collection_charge_waiver
 from . import ar_collection_charge_event
 from . import ar_collection_charge_run

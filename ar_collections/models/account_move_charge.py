@@ -1,12 +1,14 @@
-import contextvars
 import contextlib
+import contextvars
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 # Set by the charges' posting only (``_ar_posting_charges``): a context variable is
 # local to the thread and no RPC argument, import or context key reaches it.
-_POSTING_CHARGES = contextvars.ContextVar("ar_collections_posting_charges", default=False)
+_POSTING_CHARGES = contextvars.ContextVar(
+    "ar_collections_posting_charges", default=False
+)
 
 
 class AccountMove(models.Model):
@@ -20,7 +22,7 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     ar_is_charge = fields.Boolean(
-        string="Late-payment charges",
+        string="Charge document",
         readonly=True,
         copy=False,
         index=True,

@@ -153,7 +153,9 @@ class ArCollectionCharge(models.Model):
         store=True,
         currency_field="company_currency_id",
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
+    )
 
     def init(self):
         cr = self.env.cr
@@ -302,10 +304,7 @@ class ArCollectionCharge(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(
-            _(
-                "A late-payment charge cannot be deleted; waive it to cancel its "
-                "amount."
-            )
+            _("A late-payment charge cannot be deleted; waive it to cancel its amount.")
         )
 
     # Display -------------------------------------------------------------------------

@@ -36,9 +36,7 @@ class ArCollectionEvent(models.Model):
                 (vals["move_id"], vals["step_code"], vals.get("action_index", 0))
             )
             if found:
-                vals["result"] = "; ".join(
-                    charge._ar_event_text() for charge in found
-                )
+                vals["result"] = "; ".join(charge._ar_event_text() for charge in found)
         keyed_ids = {id(vals) for vals in keyed}
         events = super()._create_log_rows(vals_list)
         for vals, event in zip(vals_list, events, strict=True):

@@ -38,13 +38,17 @@ class ArCollectionCharge(models.Model):
         vals_list = []
         with Move._ar_posting_charges():
             for items in groups.values():
-                invoice = Move.create(self._ar_document_vals(company, journal, today, items))
+                invoice = Move.create(
+                    self._ar_document_vals(company, journal, today, items)
+                )
                 invoice.action_post()
                 lines = invoice.invoice_line_ids.filtered(
                     lambda line: line.display_type == "product"
                 ).sorted("id")
                 for item, line in zip(items, lines, strict=True):
-                    vals_list.append(self._ar_charge_vals(company, today, item, invoice, line))
+                    vals_list.append(
+                        self._ar_charge_vals(company, today, item, invoice, line)
+                    )
         return self._ar_create_charges(vals_list)
 
     @api.model
@@ -92,8 +96,7 @@ class ArCollectionCharge(models.Model):
     def _ar_line_label(self, item):
         if item["kind"] == "interest":
             return _(
-                "Late-payment interest on %(invoice)s, %(start)s to %(end)s: "
-                "%(basis)s",
+                "Late-payment interest on %(invoice)s, %(start)s to %(end)s: %(basis)s",
                 invoice=item["move"].name,
                 start=item["date_from"],
                 end=item["date_to"],

@@ -17,7 +17,7 @@ MANAGER_GROUP = "ar_collections.group_collections_manager"
 class ArCollectionCharge(models.Model):
     _inherit = "ar.collection.charge"
 
-    # ar.approval.mixin hooks -----------------------------------------------------------
+    # ar.approval.mixin hooks ---------------------------------------------------------
 
     def _ar_next_approval_group(self):
         self.ensure_one()
@@ -62,9 +62,7 @@ class ArCollectionCharge(models.Model):
         today = fields.Date.context_today(self)
         for charge in self:
             charge._ar_set_requester()
-            charge._ar_workflow_write(
-                {"waiver_reason": reason, "waiver_date": today}
-            )
+            charge._ar_workflow_write({"waiver_reason": reason, "waiver_date": today})
             if charge._ar_within_waiver_limit():
                 charge._ar_waive(
                     _(
@@ -129,7 +127,7 @@ class ArCollectionCharge(models.Model):
             )
         return True
 
-    # Internals -------------------------------------------------------------------------
+    # Internals -----------------------------------------------------------------------
 
     def _ar_check_can_decide(self):
         """A collections manager decides, never the one who asked."""
@@ -160,9 +158,10 @@ class ArCollectionCharge(models.Model):
             company,
             fields.Date.context_today(self),
         )
-        return company.currency_id.compare_amounts(
-            amount, company.ar_charge_waiver_limit
-        ) <= 0
+        return (
+            company.currency_id.compare_amounts(amount, company.ar_charge_waiver_limit)
+            <= 0
+        )
 
     def _ar_waive(self, message):
         """Post the credit note reversing the charge's line, reconcile it with the
@@ -181,7 +180,11 @@ class ArCollectionCharge(models.Model):
             }
         )
         self._ar_log(
-            _("%(message)s. Credit note %(refund)s.", message=message, refund=refund.name)
+            _(
+                "%(message)s. Credit note %(refund)s.",
+                message=message,
+                refund=refund.name,
+            )
         )
 
     def _ar_post_waiver_credit_note(self):
@@ -223,8 +226,9 @@ class ArCollectionCharge(models.Model):
             )
         refund.action_post()
         receivable = (document | refund).line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable"
-            and not l.reconciled
+            lambda l: (
+                l.account_id.account_type == "asset_receivable" and not l.reconciled
+            )
         )
         if len(receivable.move_id) == 2:
             receivable.reconcile()

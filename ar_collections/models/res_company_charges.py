@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
 
 
@@ -18,8 +18,7 @@ class ResCompany(models.Model):
     ar_fee_product_id = fields.Many2one(
         "product.product",
         string="Fee product",
-        help="Product of the recovery fee lines (default: 'Late-payment recovery "
-        "fee', no taxes).",
+        help="Product of the recovery fee lines ",
     )
     ar_interest_product_id = fields.Many2one(
         "product.product",
@@ -66,28 +65,68 @@ class ResCompany(models.Model):
         if not journal:
             raise UserError(
                 _(
-                    "%(company)s has no sales journal to post late-payment charges "
-                    "in.",
+                    "%(company)s has no sales journal to post late-payment charges in.",
                     company=self.name,
                 )
             )
         return journal
 
     def _ar_charge_product(self, kind):
-        """The product of a charge line of ``kind`` (fee or interest)."""
+        """The product of a charge line of ``kind`` (fee or interest): the
+        company's, else the shipped one (a service without taxes, created the
+        first time it is needed, when every installed module's fields are known)."""
         self.ensure_one()
-        if kind == "interest":
-            return self.ar_interest_product_id or self.env.ref(
-                "ar_collections.product_late_payment_interest"
-            )
-        return self.ar_fee_product_id or self.env.ref(
-            "ar_collections.product_late_payment_fee"
+        product = (
+            self.ar_interest_product_id
+            if kind == "interest"
+            else (self.ar_fee_product_id)
         )
+        return product or self._ar_shipped_charge_product(kind)
+
+    def _ar_shipped_charge_product(self, kind):
+        name = f"product_late_payment_{kind}"
+        product = self.env.ref(f"ar_collections.{name}", raise_if_not_found=False)
+        if product:
+            return product
+        label = (
+            _("Late-payment interest")
+            if kind == "interest"
+            else _("Late-payment recovery fee")
+        )
+        product = (
+            self.env["product.product"]
+            .sudo()
+            .create(
+                {
+                    "name": label,
+                    "default_code": f"AR-{kind.upper()}",
+                    "type": "service",
+                    "list_price": 0.0,
+                    "sale_ok": True,
+                    "purchase_ok": False,
+                    "taxes_id": [Command.clear()],
+                    "supplier_taxes_id": [Command.clear()],
+                    "company_id": False,
+                }
+            )
+        )
+        self.env["ir.model.data"].sudo().create(
+            {
+                "module": "ar_collections",
+                "name": name,
+                "model": "product.product",
+                "res_id": product.id,
+                "noupdate": True,
+            }
+        )
+        return product
 
     def _ar_charge_account(self, kind, product, journal):
         self.ensure_one()
         account = (
-            self.ar_interest_account_id if kind == "interest" else self.ar_fee_account_id
+            self.ar_interest_account_id
+            if kind == "interest"
+            else self.ar_fee_account_id
         )
         if account:
             return account
