@@ -5,7 +5,7 @@ charges. Set-based: a few queries per batch, none per invoice."""
 import logging
 from collections import Counter, defaultdict
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, models
 from odoo.tools import SQL
@@ -57,8 +57,9 @@ class ArCollectionCharge(models.Model):
         currencies = {move.id: move.currency_id for move in moves}
         for move_id, day, paid in self.env.cr.fetchall():
             timeline = timelines[move_id]
-            rounded = currencies[move_id].round(timeline[-1][1] - Decimal(str(paid)))
-            timeline.append((day, Decimal(str(rounded))))
+            unit = Decimal(1).scaleb(-currencies[move_id].decimal_places)
+            paid = Decimal(str(paid)).quantize(unit, rounding=ROUND_HALF_UP)
+            timeline.append((day, timeline[-1][1] - paid))
         return timelines
 
     @api.model

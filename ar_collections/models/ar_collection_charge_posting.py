@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 
 from odoo import Command, _, api, models
+from odoo.exceptions import UserError
 
 
 class ArCollectionCharge(models.Model):
@@ -35,21 +36,74 @@ class ArCollectionCharge(models.Model):
             move = item["move"]
             groups[(move.commercial_partner_id.id, move.currency_id.id)].append(item)
         Move = self.env["account.move"].sudo().with_company(company)
+        open_documents = self._ar_documents_of_the_day(company, today, groups)
         vals_list = []
         with Move._ar_posting_charges():
-            for items in groups.values():
-                invoice = Move.create(
-                    self._ar_document_vals(company, journal, today, items)
-                )
+            for key, items in groups.items():
+                document_vals = self._ar_document_vals(company, journal, today, items)
+                invoice = open_documents.get(key)
+                if invoice and not self._ar_reopen(invoice, document_vals):
+                    invoice = None
+                if invoice is None:
+                    invoice = Move.create(document_vals)
                 invoice.action_post()
                 lines = invoice.invoice_line_ids.filtered(
                     lambda line: line.display_type == "product"
-                ).sorted("id")
+                ).sorted("id")[-len(items) :]
                 for item, line in zip(items, lines, strict=True):
                     vals_list.append(
                         self._ar_charge_vals(company, today, item, invoice, line)
                     )
         return self._ar_create_charges(vals_list)
+
+    @api.model
+    def _ar_documents_of_the_day(self, company, today, groups):
+        """{(customer id, currency id): its charge document of ``today`` still
+        unpaid}: the fees and the interest of one run go on one document."""
+        documents = (
+            self.sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", "=", today),
+                    ("partner_id", "in", list({key[0] for key in groups})),
+                    ("charge_move_id.state", "=", "posted"),
+                    ("charge_move_id.payment_state", "=", "not_paid"),
+                ]
+            )
+            .charge_move_id
+        )
+        return {
+            (document.commercial_partner_id.id, document.currency_id.id): document
+            for document in documents
+            if document.amount_residual == document.amount_total
+        }
+
+    @api.model
+    def _ar_reopen(self, invoice, document_vals):
+        """Add the lines of ``document_vals`` to a document of the day (reset to
+        draft, posted again by the caller); False when the journal does not let a
+        posted entry go back to draft (then a document of its own is created)."""
+        try:
+            with self.env.cr.savepoint():
+                invoice.button_draft()
+                invoice.write(
+                    {
+                        "invoice_line_ids": document_vals["invoice_line_ids"],
+                        "invoice_origin": ", ".join(
+                            filter(
+                                None,
+                                [
+                                    invoice.invoice_origin,
+                                    document_vals["invoice_origin"],
+                                ],
+                            )
+                        ),
+                    }
+                )
+        except UserError:
+            return False
+        return True
 
     @api.model
     def _ar_document_vals(self, company, journal, today, items):

@@ -120,8 +120,8 @@ class TestCharges(ChargesCase):
         self.assertEqual(charge.date_to, date(2026, 2, 1))
         self.assertEqual(
             charge.basis,
-            "8 days at 12.50 % on €\xa01,000.00; 20 days at 12.00 % on €\xa0600.00; "
-            "12 days at 12.00 % on €\xa0400.00",
+            "8 days at 12.50 % on 1,000.00\xa0€; 20 days at 12.00 % on 600.00\xa0€; "
+            "12 days at 12.00 % on 400.00\xa0€",
         )
         self.assertIn("2011/7/EU", charge.legal_reference)
         snapshot = json.loads(charge.snapshot)
@@ -319,7 +319,7 @@ class TestCharges(ChargesCase):
             step("first", 15, "fee: {preset: no_reminder_fee}"),
             step("second", 30, "fee: {preset: no_reminder_fee}"),
             step("third", 45, "fee: {preset: no_reminder_fee}"),
-            interest="interest: {preset: no}",
+            interest='interest: {preset: "no"}',
         )
         invoice = self.invoice(date(2026, 1, 5), 2000.0, currency=self.nok)
         for day in (10, 15, 30, 45):
@@ -473,7 +473,7 @@ class TestCharges(ChargesCase):
             "odoo.sql_db", "odoo.addons.ar_collections.models.ar_collection_run"
         ):
             result = self.run_collections(date(2025, 12, 30))
-        self.assertEqual(result["batches_failed"], 1)
+        self.assertEqual(result["batches_failed"], 1, result)
         self.env.invalidate_all()
         self.assertFalse(self.charges(invoice))
         self.assertFalse(self.charge_documents())
