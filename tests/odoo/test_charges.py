@@ -500,6 +500,18 @@ class TestCharges(ChargesCase):
             [("fee", 40.0), ("interest", 2.40)],
         )
         self.assertEqual({p["move_id"] for p in charges}, {invoice.id})
+        preview = self.env["ar.dunning.preview"].create(
+            {"ladder_id": self.ladder.id, "date": date(2025, 12, 30)}
+        )
+        preview.action_compute()
+        self.assertEqual(
+            sorted(preview.charge_line_ids.mapped("charge_amount")), [2.40, 40.0]
+        )
+        self.assertEqual(preview.charge_line_ids.charge_currency_id, self.eur)
+        self.assertIn(
+            "7 days at 12.50 %",
+            preview.charge_line_ids.filtered(lambda l: l.kind == "interest").detail,
+        )
         self.assertFalse(self.charges(invoice))
         self.assertFalse(self.charge_documents())
 
