@@ -108,23 +108,27 @@ FEE_PRESETS: Mapping[str, FeePreset] = MappingProxyType(
                 "gr_compensation",
                 Decimal(40),
                 "EUR",
-                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5, art. 6",
+                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5",
                 b2b_only=True,
                 once_per_invoice=True,
                 label="Compensation for recovery costs",
             ),
             FeePreset(
+                # Lag (1981:739) 2 §: only if agreed when the debt arose; 4 §
+                # (SFS 2013:56): at most 60 kronor (riksdagen.se, checked).
                 "se_reminder_fee",
                 Decimal(60),
                 "SEK",
                 legal_reference=(
-                    "Lag (1981:739) om ersättning för inkassokostnader m.m., 2 §; "
-                    "förordning (1981:1057), 2 §"
+                    "Lag (1981:739) om ersättning för inkassokostnader m.m., "
+                    "2 § and 4 §"
                 ),
                 requires_agreement=True,
                 label="Påminnelseavgift",
             ),
             FeePreset(
+                # 4 a § (SFS 2013:56): between businesses, with the right to
+                # dröjsmålsränta; 450 kronor (riksdagen.se).
                 "se_compensation",
                 Decimal(450),
                 "SEK",
@@ -136,22 +140,30 @@ FEE_PRESETS: Mapping[str, FeePreset] = MappingProxyType(
                 label="Förseningsersättning",
             ),
             FeePreset(
+                # Inkassoforskriften § 1-1 (since 1 October 2020): 35 kroner,
+                # at most twice per claim, not before 14 days after the due date.
+                # 35 kroner is the figure published for 2024 and 2025 (Kredinor,
+                # Kreditorforeningen); the 2026 figure was not verified.
                 "no_reminder_fee",
                 Decimal(35),
                 "NOK",
-                legal_reference=(
-                    "Inkassoloven § 10 and inkassoforskriften § 1-1 "
-                    "(purregebyr: 1/20 of the inkassosats)"
-                ),
+                legal_reference="Inkassoloven § 10, inkassoforskriften § 1-1",
                 max_per_claim=2,
                 min_days_after_due=14,
                 label="Purregebyr",
             ),
             FeePreset(
+                # § 3a: compensation "tilsvarende 40 euro", fixed in kroner each
+                # half-year by regulation: 470 kroner in 2024 and H1 2025
+                # (regjeringen.no, lovdata FOR-2024-12-19-3279), 460 kroner
+                # from 1 January 2026 (Kreditorforeningen, not the official text).
                 "no_compensation",
-                Decimal(40),
-                "EUR",
-                legal_reference="Forsinkelsesrenteloven § 3a",
+                Decimal(460),
+                "NOK",
+                legal_reference=(
+                    "Forsinkelsesrenteloven § 3a; forskrift om forsinkelsesrente "
+                    "og kompensasjon for inndrivelseskostnader"
+                ),
                 b2b_only=True,
                 once_per_invoice=True,
                 label="Standardkompensasjon",

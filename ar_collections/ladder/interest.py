@@ -155,7 +155,7 @@ INTEREST_PRESETS: Mapping[str, InterestPreset] = MappingProxyType(
                 "gr",
                 "ecb_mro",
                 Decimal(8),
-                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5, art. 2",
+                legal_reference="Law 4152/2013 (Greece), subparagraph Z.5",
                 b2b_only=True,
                 label="Greece",
             ),
@@ -358,7 +358,7 @@ def accrue_interest(
     the same date: the last counts. A residual below zero counts as zero.
 
     ``rates``: the reference rates (other indexes are ignored); ``MissingRate``
-    when a half-year needed has none. ``preset_or_rate``: see
+    when a half-year with something owed has none. ``preset_or_rate``: see
     ``resolve_interest``. ``currency_digits``: decimal places of the currency
     (0 for JPY, 2 for EUR).
     """
@@ -371,7 +371,7 @@ def accrue_interest(
         first = from_date
     if first > until or not timeline:
         return InterestComputation(_round(Decimal(0), currency_digits), (), preset)
-    rate_by_half = _rates_by_half_year(rates, preset, first, until)
+    rate_by_half = _rates_by_half_year(rates, preset)
 
     # Boundaries where principal or rate may change: half-year starts, the days
     # after a residual change, 1 January (actual day count).
@@ -389,10 +389,13 @@ def accrue_interest(
         if end_exclusive <= start:
             continue
         principal = _residual_at_start_of(timeline, start)
+        if principal <= 0:  # nothing owed: no rate needed
+            start = end_exclusive
+            continue
         annual = _annual_rate(preset, rate_by_half, start)
         days = (end_exclusive - start).days
         day_count = _day_count(preset.day_count, start)
-        if principal > 0 and annual > 0:
+        if annual > 0:
             amount = _CONTEXT.divide(
                 _CONTEXT.multiply(_CONTEXT.multiply(principal, annual), days),
                 Decimal(100 * day_count),
@@ -452,23 +455,21 @@ def _residual_at_start_of(timeline, day: date) -> Decimal:
     return max(residual, Decimal(0))
 
 
-def _rates_by_half_year(rates, preset, first, until) -> dict[date, Decimal]:
+def _rates_by_half_year(rates, preset) -> dict[date, Decimal]:
     if preset.index is None:
         return {}
-    by_half = {
-        rate.date_from: rate.rate for rate in rates if rate.index == preset.index
-    }
-    for half in half_years(first, until):
-        if half not in by_half:
-            raise MissingRate(preset.index, half)
-    return by_half
+    return {rate.date_from: rate.rate for rate in rates if rate.index == preset.index}
 
 
 def _annual_rate(preset, rate_by_half, day) -> Decimal:
+    """The annual rate of ``day``; ``MissingRate`` when its half-year has none."""
     if preset.index is None:
         annual = preset.margin
     else:
-        annual = rate_by_half[half_year_start(day)] + preset.margin
+        half = half_year_start(day)
+        if half not in rate_by_half:
+            raise MissingRate(preset.index, half)
+        annual = rate_by_half[half] + preset.margin
     return max(annual, Decimal(0))
 
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from decimal import Decimal
 
 from .actions import ACTION_SCHEMAS, DAYS_LIMIT, ActionSchema, ParamSpec
 from .checks import MISSING, Checker, describe_value, show_key
 from .errors import LadderError, Problem
-from .fees import CURRENCY_PATTERN
-from .interest import DAY_COUNTS, INTEREST_PRESETS, LadderInterest
 from .model import Action, AppliesTo, FrozenParams, Ladder, Step
+from .schema_charges import FEE_KINDS, INTEREST_KINDS, check_fee, parse_interest
 from .yaml_source import child_path, item_path, load_yaml
 
 __all__ = ["WEEKDAYS", "parse_ladder"]
@@ -43,10 +41,6 @@ TOP_KEYS = (
 TOP_REQUIRED = ("version", "code", "name", "steps")
 APPLIES_TO_KEYS = ("partner_tags", "countries")
 BROKEN_PROMISE_KEYS = ("step",)
-INTEREST_KEYS = ("preset", "rate", "basis", "b2b_only")
-INTEREST_CHOICES = (*INTEREST_PRESETS, "custom")
-FEE_KINDS = ("fee",)  # action kinds checked with ``_check_fee``
-INTEREST_KINDS = ("charge_interest",)  # need the ladder's ``interest`` key
 STEP_KEYS = ("code", "day", "stage", "actions", "name")
 STEP_REQUIRED = ("code", "day", "actions")
 
@@ -158,7 +152,7 @@ class _Parser:
         quiet = self.c.get(doc, "quiet_weekdays", "", self._quiet_weekdays)
         grace = self.c.get(doc, "promise_grace_days", "", self._days_count)
         self.has_interest = "interest" in doc
-        interest = self.c.get(doc, "interest", "", self._interest)
+        interest = self.c.get(doc, "interest", "", lambda v, p: parse_interest(c, v, p))
         steps = self.c.get(doc, "steps", "", self._steps)
         broken = self.c.get(doc, "on_broken_promise", "", self._broken_promise)
         if c.problems:
@@ -273,71 +267,6 @@ class _Parser:
             c.add(path, "every day of the week is quiet; nothing would ever be sent")
             return None
         return frozenset(days)
-
-    def _interest(self, value, path):
-        c = self.c
-        mapping = c.expect_mapping(
-            value,
-            path,
-            allowed=INTEREST_KEYS,
-            required=("preset",),
-            what="a mapping like {preset: eu_late_payment}",
-        )
-        if mapping is None:
-            return None
-        ok = True
-        preset = self.c.get(
-            mapping,
-            "preset",
-            path,
-            lambda v, p: c.expect_choice(v, p, INTEREST_CHOICES),
-        )
-        rate = self.c.get(
-            mapping,
-            "rate",
-            path,
-            lambda v, p: c.expect_number(v, p, minimum=0, maximum=100),
-        )
-        basis = self.c.get(mapping, "basis", path, self._interest_basis)
-        b2b_only = self.c.get(mapping, "b2b_only", path, c.expect_bool)
-        if preset is None:
-            return None
-        if preset == "custom":
-            for key, found in (("rate", rate), ("basis", basis)):
-                if key not in mapping:
-                    c.add(
-                        child_path(path, key),
-                        f"required key {key!r} is missing (a custom interest says "
-                        "its rate, percent a year, and its basis: "
-                        f"{_listed(DAY_COUNTS)})",
-                    )
-                    ok = False
-                elif found is None:
-                    ok = False
-        else:
-            for key in ("rate", "basis"):
-                if key in mapping:
-                    c.add(
-                        child_path(path, key),
-                        f"{key!r} is for a custom interest only; preset "
-                        f"{preset!r} sets its own (leave {key!r} out, or use "
-                        "preset: custom)",
-                    )
-                    ok = False
-        if not ok or ("b2b_only" in mapping and b2b_only is None):
-            return None
-        return LadderInterest(
-            preset=preset,
-            rate=Decimal(repr(rate)) if rate is not None else None,
-            basis=basis,
-            b2b_only=b2b_only,
-            line=c.line(path),
-        )
-
-    def _interest_basis(self, value, path):
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # basis: 365 (an integer in YAML)
-        return self.c.expect_choice(value, path, DAY_COUNTS)
 
     def _broken_promise(self, value, path):
         c = self.c
@@ -541,7 +470,7 @@ class _Parser:
         if any(name not in schema.params for name in params):
             ok = False
         if ok and kind in FEE_KINDS:
-            ok = self._check_fee(params, sub)
+            ok = check_fee(c, params, sub)
         if ok and kind in INTEREST_KINDS and not self.has_interest:
             c.add(
                 sub,
@@ -559,46 +488,6 @@ class _Parser:
             line=c.line(path),
             written=tuple(written),
         )
-
-    def _check_fee(self, params, path) -> bool:
-        """A ``fee`` says either a ``preset`` or a custom ``amount`` and
-        ``currency``."""
-        c = self.c
-        if "preset" in params:
-            for key in ("amount", "currency"):
-                if key in params:
-                    c.add(
-                        child_path(path, key),
-                        f"{key!r} is for a custom fee; preset "
-                        f"{params['preset']!r} sets its own amount and currency "
-                        "(leave out either the preset or the amount and currency)",
-                    )
-                    return False
-            return True
-        if "amount" not in params and "currency" not in params:
-            c.add(
-                path,
-                "expected a fee preset, like {preset: eu_compensation}, or a "
-                "custom fee, like {amount: 60, currency: SEK}",
-            )
-            return False
-        ok = True
-        for key, what in (("amount", "an amount"), ("currency", "an ISO currency")):
-            if key not in params:
-                c.add(
-                    child_path(path, key),
-                    f"required key {key!r} is missing (a custom fee says {what})",
-                )
-                ok = False
-        currency = params.get("currency")
-        if isinstance(currency, str) and not CURRENCY_PATTERN.fullmatch(currency):
-            c.add(
-                child_path(path, "currency"),
-                f"expected an ISO 4217 currency code of 3 capital letters (like "
-                f"EUR or SEK), got {describe_value(currency)}",
-            )
-            ok = False
-        return ok
 
     def _param(self, spec: ParamSpec, value, path):
         c = self.c

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -31,3 +31,20 @@ class ResConfigSettings(models.TransientModel):
     ar_agency_commission_account_id = fields.Many2one(
         related="company_id.ar_agency_commission_account_id", readonly=False
     )
+    ar_missing_rates_warning = fields.Char(compute="_compute_ar_missing_rates_warning")
+
+    def _compute_ar_missing_rates_warning(self):
+        Rate = self.env["ar.reference.rate"]
+        missing = Rate._ar_missing_rates()
+        labels = dict(Rate._fields["index"]._description_selection(self.env))
+        warning = (
+            _(
+                "No reference rate for the current half-year: %(indexes)s. "
+                "Late-payment interest on these indexes cannot be computed.",
+                indexes=", ".join(labels[code] for code in missing),
+            )
+            if missing
+            else False
+        )
+        for settings in self:
+            settings.ar_missing_rates_warning = warning
