@@ -292,7 +292,11 @@ class ArCollectionCharge(models.Model):
         """The run's creation of charges (a private method: no RPC reaches it)."""
         token = _CREATING.set(True)
         try:
-            return self.sudo().create(vals_list)
+            return (
+                self.sudo()
+                .with_context(mail_create_nolog=True, tracking_disable=True)
+                .create(vals_list)
+            )
         finally:
             _CREATING.reset(token)
 
