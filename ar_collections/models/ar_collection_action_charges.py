@@ -45,7 +45,14 @@ class ArCollectionAction(models.AbstractModel):
     def _ar_action_charge_interest(self, customer_actions):
         Charge = self.env["ar.collection.charge"]
         today = customer_actions[0].today
-        pending, notes, _missing = Charge._ar_interest_items(customer_actions, today)
+        pending, notes, missing = Charge._ar_interest_items(customer_actions, today)
+        if missing:
+            ladders = self.env["ar.dunning.ladder"].union(
+                *(ca.ladder for ca in customer_actions)
+            )
+            self.env["ar.collection.run"]._ar_warn_missing_rates(
+                ladders, today, missing
+            )
         self._ar_post_pending(customer_actions, today, pending)
         return self._ar_charge_outcomes(customer_actions, notes)
 

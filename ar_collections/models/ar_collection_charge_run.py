@@ -4,7 +4,6 @@ from markupsafe import Markup
 
 from odoo import _, api, models
 
-from ..ladder import INTEREST_PRESETS
 from ..ladder.interest import INDEXES
 from .ar_collection_run import _Entry
 
@@ -14,51 +13,47 @@ CHARGE_KINDS = ("fee", "charge_interest")
 
 
 class ArCollectionRun(models.AbstractModel):
-    """What the late-payment charges add to the run: a warning when a reference
+    """What the late-payment charges add to the run: the warning when a reference
     rate is missing, and the charges in the dry run's proposals."""
 
     _inherit = "ar.collection.run"
 
     @api.model
-    def _before_company_run(self, company, today):
-        super()._before_company_run(company, today)
-        self._ar_warn_missing_rates(company, today)
-
-    @api.model
-    def _ar_warn_missing_rates(self, company, today):
-        """Once per run: the indexes the company's ladders charge interest on that
-        have no rate for the half-year in force; their interest is skipped."""
-        ladders = self.env["ar.dunning.ladder"].search(
-            [("company_id", "=", company.id)]
-        )
-        used = {}
-        for ladder in ladders:
-            interest = ladder._get_parsed().interest
-            if interest is None or interest.preset not in INTEREST_PRESETS:
-                continue
-            index = INTEREST_PRESETS[interest.preset].index
-            used.setdefault(index, ladder.browse())
-            used[index] |= ladder
-        if not used:
-            return
-        missing = self.env["ar.reference.rate"]._ar_missing_rates(today)
-        for index in missing:
-            if index not in used:
-                continue
+    def _ar_warn_missing_rates(self, ladders, today, missing):
+        """Say in the log and, once a day, on the ladders' chatter that interest
+        was not charged for want of a reference rate (``missing``: {index:
+        half-year start}). Nothing is queried when no rate is missing."""
+        root = self.env.ref("base.partner_root")
+        for index, half_year in sorted(missing.items()):
             message = _(
-                "Collections run of %(date)s: no %(index)s for the half-year in "
-                "force; the interest on it is not charged until the rate is added "
-                "to the reference rates.",
+                "Collections run of %(date)s: no %(index)s for the half-year from "
+                "%(half)s; the interest on it is not charged until the rate is "
+                "added to the reference rates.",
                 date=today,
                 index=INDEXES.get(index, index),
+                half=half_year,
             )
             _logger.warning(message)
-            for ladder in used[index]:
+            said = (
+                self.env["mail.message"]
+                .sudo()
+                .search(
+                    [
+                        ("model", "=", "ar.dunning.ladder"),
+                        ("res_id", "in", ladders.ids),
+                        ("author_id", "=", root.id),
+                        ("body", "=", Markup("<p>%s</p>") % message),
+                    ]
+                )
+            )
+            for ladder in ladders.filtered(
+                lambda ladder, said=said: ladder.id not in said.mapped("res_id")
+            ):
                 ladder.sudo().message_post(
                     body=Markup("<p>%s</p>") % message,
                     message_type="notification",
                     subtype_xmlid="mail.mt_note",
-                    author_id=self.env.ref("base.partner_root").id,
+                    author_id=root.id,
                 )
 
     @api.model

@@ -238,14 +238,22 @@ class TestCharges(ChargesCase):
         self.assertFalse(self.charges(invoice))
         event = self.events(invoice, step_code="interest")
         self.assertIn("no ECB main refinancing operations rate", event.result)
-        log = self.env["mail.message"].search(
-            [
-                ("model", "=", "ar.dunning.ladder"),
-                ("res_id", "=", self.ladder.id),
-                ("body", "ilike", "no ECB main refinancing operations rate"),
-            ]
-        )
-        self.assertEqual(len(log), 1, "said once per run on the ladder")
+        log_domain = [
+            ("model", "=", "ar.dunning.ladder"),
+            ("res_id", "=", self.ladder.id),
+            ("body", "ilike", "no ECB main refinancing operations rate"),
+        ]
+        log = self.env["mail.message"].search(log_domain)
+        self.assertEqual(len(log), 1, "said on the ladder")
+        # A second invoice the same day: said once a day, not once per batch.
+        other = self._make_customer("Other Corp", "other@example.com")
+        self.invoice(date(2025, 12, 23), 500.0, partner=other)
+        with mute_logger(
+            "odoo.addons.ar_collections.models.ar_collection_charge_run",
+            "odoo.addons.ar_collections.models.ar_collection_charge_compute",
+        ):
+            self.run_collections(date(2026, 2, 1))
+        self.assertEqual(len(log.search(log_domain)), 1)
 
     # Fees ----------------------------------------------------------------------------
 
