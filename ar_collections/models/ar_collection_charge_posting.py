@@ -58,14 +58,16 @@ class ArCollectionCharge(models.Model):
 
     @api.model
     def _ar_documents_of_the_day(self, company, today, groups):
-        """{(customer id, currency id): its charge document of ``today`` still
-        unpaid}: the fees and the interest of one run go on one document."""
+        """{(customer id, currency id): its charge document posted by this batch
+        (its charges have no event yet: no notice has shown it) and still unpaid}:
+        the fees and the interest of one run go on one document."""
         documents = (
             self.sudo()
             .search(
                 [
                     ("company_id", "=", company.id),
                     ("date", "=", today),
+                    ("event_id", "=", False),  # this batch's: not notified yet
                     ("partner_id", "in", list({key[0] for key in groups})),
                     ("charge_move_id.state", "=", "posted"),
                     ("charge_move_id.payment_state", "=", "not_paid"),
