@@ -19,6 +19,7 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ar_write_off_data.xml",
+        "data/ar_collection_charge_data.xml",
         "report/ar_collection_notice_reports.xml",
         "report/ar_collection_notice_templates.xml",
         "report/ar_customer_statement_reports.xml",
@@ -71,6 +72,7 @@
         "views/res_config_settings_workbench_views.xml",
         "views/ar_collections_menus.xml",
         "data/ar_reference_rate_data.xml",
+        "views/ar_collection_charge_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

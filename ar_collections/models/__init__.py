@@ -65,3 +65,16 @@ from . import ar_collection_notice_portal
 from . import ar_collection_portal_case_mixin
 from . import ar_collection_promise_portal
 from . import ar_collection_dispute_portal
+from . import ar_collection_charge
+from . import ar_collection_charge_posting
+from . import ar_collection_charge_compute
+from . import ar_collection_charge_waiver
+from . import ar_collection_charge_event
+from . import ar_collection_charge_run
+from . import ar_collection_action_charges
+from . import ar_collection_notice_charges
+from . import account_move_charge
+from . import account_payment_term_charge
+from . import res_partner_charge
+from . import res_company_charges
+from . import res_config_settings_charges

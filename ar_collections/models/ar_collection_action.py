@@ -16,7 +16,9 @@ class ActionKind:
     ``notice``: the kind sends the customer a notice (e-mail, letter); such a
     notice is retried when it fails. ``after_notice``: the kind waits until the
     notice of its step has gone out (a hold, a referral, a write-off request never
-    comes before the demand). ``count_key``: the run's counter of what was done.
+    comes before the demand). ``before_notice``: the kind is carried out before the
+    notices, which then show what it did (late-payment charges). ``count_key``:
+    the run's counter of what was done.
     """
 
     schema: ActionSchema
@@ -24,6 +26,7 @@ class ActionKind:
     describe: Callable
     notice: bool = False
     after_notice: bool = False
+    before_notice: bool = False
     count_key: str | None = None
 
     @property

@@ -38,6 +38,7 @@ class CustomerAction:
 
     __slots__ = (
         "action",
+        "entries",
         "kind",
         "ladder",
         "listed_moves",
@@ -60,6 +61,7 @@ class CustomerAction:
         self.moves = partner.env["account.move"]
         self.listed_moves = partner.env["account.move"]
         self.waiting_moves = partner.env["account.move"]
+        self.entries = {}  # {move id: its own step's _Entry}
 
 
 class _Entry:

@@ -90,6 +90,7 @@ class ArCollectionRun(models.AbstractModel):
             customer_action.action = group.action
             customer_action.step_index = group.rank
             customer_action.moves = group_moves
+            customer_action.entries = {move.id: by_id[move.id] for move in group_moves}
             listed = group_moves | Move.browse(open_by_partner[group.customer])
             customer_action.listed_moves = listed.sorted(
                 lambda m: (m.invoice_date_due, m.id)
@@ -140,6 +141,9 @@ class ArCollectionRun(models.AbstractModel):
         for customer_action in customer_actions:
             by_kind[customer_action.kind].append(customer_action)
         outcomes = {}
+        kinds = self._action_kinds()
+        for kind in [kind for kind in by_kind if kinds[kind].before_notice]:
+            outcomes.update(self._execute_kind(kind, by_kind.pop(kind)))
         for kind in sorted(by_kind, key=lambda kind: kind not in notice_kinds):
             if kind not in notice_kinds:
                 break

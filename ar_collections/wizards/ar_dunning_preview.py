@@ -22,6 +22,12 @@ class ArDunningPreview(models.TransientModel):
         domain=[("line_type", "=", "invoice")],
         readonly=True,
     )
+    charge_line_ids = fields.One2many(
+        "ar.dunning.preview.line",
+        "preview_id",
+        domain=[("line_type", "=", "charge")],
+        readonly=True,
+    )
     summary = fields.Char(readonly=True)
     computed = fields.Boolean(readonly=True)
 
@@ -59,7 +65,16 @@ class ArDunningPreview(models.TransientModel):
             "line_type": proposal["type"],
             "partner_id": proposal["partner_id"],
         }
-        if proposal["type"] == "invoice":
+        if proposal["type"] == "charge":
+            vals.update(
+                move_id=proposal["move_id"],
+                step=proposal["step"],
+                kind=proposal["kind"],
+                detail=proposal["basis"],
+                charge_amount=proposal["amount"],
+                charge_currency_id=proposal["currency_id"],
+            )
+        elif proposal["type"] == "invoice":
             vals.update(
                 move_id=proposal["move_id"],
                 step=proposal["step"],
@@ -87,7 +102,11 @@ class ArDunningPreviewLine(models.TransientModel):
         "ar.dunning.preview", required=True, ondelete="cascade"
     )
     line_type = fields.Selection(
-        [("invoice", "Invoice"), ("message", "Customer action")]
+        [
+            ("invoice", "Invoice"),
+            ("message", "Customer action"),
+            ("charge", "Late-payment charge"),
+        ]
     )
     partner_id = fields.Many2one("res.partner", string="Customer")
     move_id = fields.Many2one("account.move", string="Invoice")
@@ -101,3 +120,7 @@ class ArDunningPreviewLine(models.TransientModel):
     kind = fields.Char(string="Action")
     detail = fields.Char()
     invoice_count = fields.Integer(string="Invoices listed")
+    charge_amount = fields.Monetary(
+        string="Charge", currency_field="charge_currency_id"
+    )
+    charge_currency_id = fields.Many2one("res.currency")
