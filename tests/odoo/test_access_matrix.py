@@ -68,6 +68,7 @@ ACL = {
     "ar.calling.hours": ("", "rwcu", "rwcu", "", "", "", ""),
     "ar.collection.cost": ("", "", "r", "", "", "", ""),
     "ar.reference.rate": ("", "r", "rwcu", "", "", "", ""),
+    "ar.collection.charge": ("", "r", "rw", "", "", "r", ""),
 }
 # Added by the sale bridge ar_collections_sale when it is installed.
 SALE_ACL = {"ar.collection.stage": {"salesperson": "r"}}
