@@ -8,12 +8,12 @@ class ArCollectionCost(models.Model):
 
     Costs (company currency): reminder e-mails and letters sent (notices not cancelled
     or failed) and calls logged, each at the unit cost of the collections settings;
-    agency commission on the customer's referrals; amounts written off (posted
-    write-offs). Earnings: net invoiced (customer invoices less credit notes, untaxed)
-    and, where the products have a cost price, the gross margin at cost price (credit
-    notes of write-offs are counted as written off, not against the invoiced). All
-    time, computed when read. Each source is one subquery of ``_ar_cost_sources``, so a
-    capability adds its own (e.g. fees waived).
+    agency commission on the customer's referrals; late-payment fees and interest
+    waived; amounts written off (posted write-offs). Earnings: net invoiced (customer
+    invoices less credit notes, untaxed, without the charge documents and the credit
+    notes of write-offs, which are counted above) and, where the products have a cost
+    price, the gross margin at cost price. All time, computed when read. Each source is
+    one subquery of ``_ar_cost_sources``, so a capability can add its own.
     """
 
     _name = "ar.collection.cost"
@@ -32,7 +32,14 @@ class ArCollectionCost(models.Model):
             "amount",
             "write_off_move_ids",
         ],
-        "account.move": ["commercial_partner_id", "company_id", "move_type", "state"],
+        "ar.collection.charge": ["partner_id", "company_id", "state", "amount_company"],
+        "account.move": [
+            "commercial_partner_id",
+            "company_id",
+            "move_type",
+            "state",
+            "ar_is_charge",
+        ],
         "account.move.line": [
             "move_id",
             "balance",
@@ -129,6 +136,15 @@ class ArCollectionCost(models.Model):
             ),
             SQL(
                 """
+                SELECT ch.partner_id, ch.company_id, 0, 0, 0, 0,
+                       SUM(ch.amount_company), 0, 0, 0, FALSE
+                  FROM ar_collection_charge ch
+                 WHERE ch.state = 'waived'
+                 GROUP BY ch.partner_id, ch.company_id
+                """
+            ),
+            SQL(
+                """
                 SELECT am.commercial_partner_id, am.company_id, 0, 0, 0, 0, 0, 0,
                        -SUM(aml.balance),
                        SUM(CASE WHEN am.move_type = 'out_refund' THEN -1 ELSE 1 END
@@ -143,6 +159,8 @@ class ArCollectionCost(models.Model):
                  WHERE am.move_type IN ('out_invoice', 'out_refund')
                    AND am.state = 'posted'
                    AND aml.display_type = 'product'
+                   -- charge documents (fees, interest, their waivers) are not sales
+                   AND am.ar_is_charge IS NOT TRUE
                    -- a write-off posted as a credit note counts as written off
                    AND NOT EXISTS (SELECT 1 FROM ar_write_off_request_entry_rel e
                                     WHERE e.move_id = am.id)

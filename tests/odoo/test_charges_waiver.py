@@ -189,3 +189,13 @@ class TestChargesWaiver(ChargesCase):
             .search_count([("id", "=", self.fee.id)]),
             1,
         )
+
+    def test_waived_fee_is_a_cost_of_collecting(self):
+        self.company.ar_charge_waiver_limit = 80.0
+        self.as_user(self.collector).action_request_waiver("Goodwill")
+        row = self.env["ar.collection.cost"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(row.fees_waived, 80.0)  # EUR 40 in company currency (USD)
+        # The charge document and its waiver credit note are not sales.
+        self.assertEqual(row.invoiced, self.invoice_1.amount_untaxed_signed)
