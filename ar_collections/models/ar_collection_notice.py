@@ -159,9 +159,11 @@ class ArCollectionNotice(models.Model):
         """The listed invoices still open and past due on the notice's date."""
         self.ensure_one()
         return self.move_ids.filtered(
-            lambda m: m.payment_state in OPEN_PAYMENT_STATES
-            and m.invoice_date_due
-            and m.invoice_date_due < self.date
+            lambda m: (
+                m.payment_state in OPEN_PAYMENT_STATES
+                and m.invoice_date_due
+                and m.invoice_date_due < self.date
+            )
         ).sorted(lambda m: (m.invoice_date_due, m.name or ""))
 
     def _ar_line(self, move, online):
@@ -254,7 +256,9 @@ class ArCollectionNotice(models.Model):
         ):
             return None
         terms = move.line_ids.filtered(lambda l: l.display_type == "payment_term")
-        last_day = min(terms.filtered("discount_date").mapped("discount_date") or [None])
+        last_day = min(
+            terms.filtered("discount_date").mapped("discount_date") or [None]
+        )
         if not last_day or last_day < self.date:
             return None
         return {
