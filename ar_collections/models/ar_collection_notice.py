@@ -241,7 +241,7 @@ class ArCollectionNotice(models.Model):
         return []
 
     def get_charge_lines(self):
-        """The "Late-payment interest and fees" section's rows (``_ar_notice_charges``)."""
+        """The rows of the "Late-payment interest and fees" section."""
         self.ensure_one()
         return self._ar_notice_charges()
 
