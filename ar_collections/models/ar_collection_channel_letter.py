@@ -13,9 +13,7 @@ class ArCollectionAction(models.AbstractModel):
         for notice in notices:
             notice.letter_body = rendered[notice.id].get("body_html")
         report = self.env.ref("ar_collections.action_report_collection_letter")
-        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-            report, {}, res_ids=notices.ids
-        )
+        pdfs = self.env["ir.actions.report"]._ar_render_pdfs(report, notices.ids)
         pairs = list(zip(customer_actions, notices, strict=True))
         attachments = self.env["ir.attachment"].create(
             [
@@ -25,7 +23,7 @@ class ArCollectionAction(models.AbstractModel):
                         step=notice.step_code,
                         date=notice.date,
                     ),
-                    "raw": streams[notice.id]["stream"].getvalue(),
+                    "raw": pdfs[notice.id],
                     "mimetype": "application/pdf",
                     "res_model": "res.partner",
                     "res_id": customer_action.partner.id,
