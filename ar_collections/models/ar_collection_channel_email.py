@@ -15,19 +15,15 @@ class ArCollectionAction(models.AbstractModel):
             notices, ["subject", "body_html", "email_from"]
         )
         comment = self.env.ref("mail.mt_comment")
-        # attach_statement: the customers' statements of open items, rendered at once
-        statement_partners = self.env["res.partner"].union(
-            *(
-                action.partner
-                for action, notice in zip(customer_actions, notices, strict=True)
-                if action.action.params.get("attach_statement")
-                and notice.recipient_id.email
-            )
-        )
-        statements = (
-            statement_partners._ar_statement_attachments(notices.company_id[:1])
-            if statement_partners
-            else {}
+        # attach_statement / attach_invoices: rendered at once for the batch
+        sendable = [
+            (action, notice)
+            for action, notice in zip(customer_actions, notices, strict=True)
+            if notice.recipient_id.email
+        ]
+        attachments = self._ar_notice_attachment_ids(
+            [action for action, _notice in sendable],
+            notices.browse([notice.id for _action, notice in sendable]),
         )
         mail_vals, sending = [], []
         outcomes = {}
@@ -67,9 +63,9 @@ class ArCollectionAction(models.AbstractModel):
                     "author_id": notice.company_id.partner_id.id,
                     "recipient_ids": [(4, recipient.id)],
                     "partner_ids": [(4, recipient.id)],
-                    "attachment_ids": [(4, statements[customer_action.partner.id].id)]
-                    if customer_action.partner.id in statements
-                    else [],
+                    "attachment_ids": [
+                        (4, attachment_id) for attachment_id in attachments[notice.id]
+                    ],
                     "auto_delete": False,
                     "state": "outgoing",
                 }

@@ -31,6 +31,8 @@ class ArCollectionAction(models.AbstractModel):
                 for customer_action, notice in pairs
             ]
         )
+        # attach_statement / attach_invoices: filed with the letter, to print with it
+        extras = self._ar_notice_attachment_ids(customer_actions, notices)
         outcomes = {}
         for (customer_action, notice), attachment in zip(
             pairs, attachments, strict=True
@@ -41,7 +43,7 @@ class ArCollectionAction(models.AbstractModel):
                     "Collection letter to print and send (step %(step)s).",
                     step=notice.step_code,
                 ),
-                attachment_ids=attachment.ids,
+                attachment_ids=attachment.ids + extras[notice.id],
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )

@@ -1,4 +1,6 @@
-from odoo import api, models
+from odoo import _, api, models
+
+INVOICE_REPORT = "account.account_invoices"
 
 
 class ArCollectionAction(models.AbstractModel):
@@ -64,3 +66,88 @@ class ArCollectionAction(models.AbstractModel):
             batch = notices.filtered(lambda notice, t=template: notice.template_id == t)
             rendered.update(template._generate_template(batch.ids, render_fields))
         return rendered
+
+    @api.model
+    def _ar_invoice_attachments(self, moves):
+        """{move id: PDF attachment} of the invoices (``attach_invoices``): the
+        invoice's own PDF when it has one (the one sent, else its main attachment),
+        the others rendered at once with Odoo's invoice report."""
+        moves = moves.sudo()
+        found = {}
+        for move in moves:
+            for attachment in (
+                move.invoice_pdf_report_id,
+                move.message_main_attachment_id,
+            ):
+                if attachment and attachment.mimetype == "application/pdf":
+                    found[move.id] = attachment
+                    break
+        todo = moves.filtered(lambda m: m.id not in found)
+        if todo:
+            pdfs = (
+                self.env["ir.actions.report"]
+                .sudo()
+                ._ar_render_pdfs(INVOICE_REPORT, todo.ids)
+            )
+            created = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": _(
+                                "%(invoice)s.pdf",
+                                invoice=(move.name or "").replace("/", "_"),
+                            ),
+                            "raw": pdfs[move.id],
+                            "mimetype": "application/pdf",
+                            "res_model": "account.move",
+                            "res_id": move.id,
+                        }
+                        for move in todo
+                    ]
+                )
+            )
+            found.update(zip(todo.ids, created, strict=True))
+        return found
+
+    @api.model
+    def _ar_notice_attachment_ids(self, customer_actions, notices):
+        """{notice id: [attachment ids]} the notices carry: the statement
+        (``attach_statement``) and the invoice PDFs (``attach_invoices``) of the
+        open listed invoices, each rendered once for the batch."""
+        pairs = list(zip(customer_actions, notices, strict=True))
+        statement_partners = self.env["res.partner"].union(
+            *(
+                action.partner
+                for action, _notice in pairs
+                if action.action.params.get("attach_statement")
+            )
+        )
+        statements = (
+            statement_partners._ar_statement_attachments(notices.company_id[:1])
+            if statement_partners
+            else {}
+        )
+        invoice_moves = {
+            notice.id: notice.move_ids.filtered(
+                lambda m: m.payment_state in ("not_paid", "partial")
+            )
+            for action, notice in pairs
+            if action.action.params.get("attach_invoices")
+        }
+        invoices = (
+            self._ar_invoice_attachments(
+                self.env["account.move"].union(*invoice_moves.values())
+            )
+            if invoice_moves
+            else {}
+        )
+        result = {}
+        for action, notice in pairs:
+            ids = []
+            if action.partner.id in statements:
+                ids.append(statements[action.partner.id].id)
+            ids += [invoices[move.id].id for move in invoice_moves.get(notice.id, ())]
+            result[notice.id] = ids
+        return result

@@ -2,6 +2,7 @@
 apart, "Pay now" links or bank details, the customer's language and formats, the
 early-payment discount and the charges section."""
 
+import io
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -324,3 +325,87 @@ class TestNoticeContent(CollectionsCase):
             "40.00",
         ):
             self.assertIn(text, section)
+
+
+ATTACH_LADDER = """\
+version: 1
+code: attach
+name: Attach invoices
+steps:
+  - code: first_notice
+    day: 7
+    stage: overdue
+    actions:
+      - email: {template: ar_collections.mail_template_first_notice, attach_invoices: true}
+  - code: letter_notice
+    day: 20
+    stage: overdue
+    actions:
+      - letter: {template: ar_collections.mail_template_second_notice, attach_invoices: true, attach_statement: true}
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestNoticeAttachments(CollectionsCase):
+    def _pdf_text(self, raw):
+        from odoo.tools.pdf import PdfFileReader
+
+        reader = PdfFileReader(io.BytesIO(raw))
+        return "".join(page.extract_text() for page in reader.pages)
+
+    def test_email_carries_one_pdf_per_listed_invoice(self):
+        ladder = self.Ladder.create({"yaml_source": ATTACH_LADDER})
+        self.customer.collection_ladder_id = ladder
+        first = self._make_invoice(self.customer, MONDAY - timedelta(days=10))
+        second = self._make_invoice(self.customer, MONDAY - timedelta(days=8))
+        # An invoice that already has its PDF: that one is sent again, as it is.
+        existing = self.env["ir.attachment"].create(
+            {
+                "name": "sent.pdf",
+                "raw": self.env["ir.actions.report"]._ar_render_pdfs(
+                    "account.account_invoices", second.ids
+                )[second.id],
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": second.id,
+            }
+        )
+        second.message_main_attachment_id = existing
+        self.run_collections(MONDAY)
+        mail = self.mails_to(self.customer)
+        self.assertEqual(len(mail), 1)
+        pdfs = mail.attachment_ids.filtered(lambda a: a.mimetype == "application/pdf")
+        self.assertEqual(len(pdfs), 2, pdfs.mapped("name"))
+        self.assertIn(existing, pdfs)
+        by_move = {attachment.res_id: attachment for attachment in pdfs}
+        self.assertEqual(set(by_move), {first.id, second.id})
+        for move in first | second:
+            self.assertIn(move.name, self._pdf_text(by_move[move.id].raw))
+
+    def test_without_attach_invoices_no_invoice_pdf(self):
+        self._make_invoice(self.customer, MONDAY - timedelta(days=10))
+        self.run_collections(MONDAY)
+        mail = self.mails_to(self.customer)
+        self.assertEqual(len(mail), 1)
+        self.assertFalse(mail.attachment_ids)
+
+    def test_letter_files_the_invoices_and_statement_with_it(self):
+        ladder = self.Ladder.create({"yaml_source": ATTACH_LADDER})
+        self.customer.collection_ladder_id = ladder
+        invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=20))
+        self.run_collections(MONDAY)
+        event = self.events(invoice, step_code="letter_notice")
+        self.assertEqual(event.state, "done", event.result)
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.customer.id),
+                ("attachment_ids", "in", event.notice_id.attachment_id.ids),
+            ]
+        )
+        self.assertEqual(len(message.attachment_ids), 3, message.attachment_ids)
+        invoice_pdf = message.attachment_ids.filtered(
+            lambda a: a.res_model == "account.move"
+        )
+        self.assertEqual(invoice_pdf.res_id, invoice.id)
+        self.assertIn(invoice.name, self._pdf_text(invoice_pdf.raw))
