@@ -336,12 +336,17 @@ steps:
     day: 7
     stage: overdue
     actions:
-      - email: {template: ar_collections.mail_template_first_notice, attach_invoices: true}
+      - email:
+          template: ar_collections.mail_template_first_notice
+          attach_invoices: true
   - code: letter_notice
     day: 20
     stage: overdue
     actions:
-      - letter: {template: ar_collections.mail_template_second_notice, attach_invoices: true, attach_statement: true}
+      - letter:
+          template: ar_collections.mail_template_second_notice
+          attach_invoices: true
+          attach_statement: true
 """
 
 

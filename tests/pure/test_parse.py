@@ -532,8 +532,10 @@ INVALID = [
         R("{template: m.first}", "{template: m.first, tmpl: x}"),
         9,
         "steps[0].actions[0].email.tmpl",
-        "unknown key 'tmpl'; expected one of: template, attach_statement, "
-        "attach_invoices, letterhead",
+        (
+            "unknown key 'tmpl'; expected one of: template, attach_statement, "
+            "attach_invoices, letterhead"
+        ),
     ),
     (
         R("{template: m.first}", "{}"),
