@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, models
 
 INVOICE_REPORT = "account.account_invoices"
@@ -11,7 +13,10 @@ class ArCollectionAction(models.AbstractModel):
     _inherit = "ar.collection.action"
 
     @api.model
-    def _ar_create_notices(self, customer_actions, channel):
+    def _ar_create_notices(self, customer_actions, channel, law_firms=None):
+        """One notice per customer action; ``law_firms``: {customer action: the law
+        firm whose letterhead it carries}."""
+        law_firms = law_firms or {}
         stages = self.env["ar.collection.stage"]._get_by_code()
         recipients = self._ar_invoice_contacts([ca.partner for ca in customer_actions])
         cache = {}
@@ -33,9 +38,77 @@ class ArCollectionAction(models.AbstractModel):
                     "date": customer_action.today,
                     "template_id": template.id,
                     "move_ids": [(6, 0, customer_action.listed_moves.ids)],
+                    "law_firm_id": law_firms[customer_action].id
+                    if customer_action in law_firms
+                    else False,
                 }
             )
         return self.env["ar.collection.notice"].create(vals_list)
+
+    @api.model
+    def _ar_letterheads(self, customer_actions):
+        """The law firms of the actions with ``letterhead: <code>``: ({customer
+        action: firm}, {customer action: failed outcome}) - a firm unknown, or
+        that has not authorised its letterhead on the run's day, stops the notice
+        (nothing is sent)."""
+        firms, refused = {}, {}
+        lettered = [a for a in customer_actions if a.action.params.get("letterhead")]
+        by_company = {}
+        for customer_action in lettered:
+            by_company.setdefault(customer_action.ladder.company_id, []).append(
+                customer_action
+            )
+        for company, actions in by_company.items():
+            found = self.env["res.partner"]._ar_find_law_firms(
+                {a.action.params["letterhead"] for a in actions}, company
+            )
+            for customer_action in actions:
+                code = customer_action.action.params["letterhead"]
+                firm = found.get(code)
+                reason = (
+                    firm._ar_letterhead_refusal(customer_action.today)
+                    if firm
+                    else _("refused: no law firm with the code '%(code)s'", code=code)
+                )
+                if reason:
+                    refused[customer_action] = {"state": "failed", "result": reason}
+                else:
+                    firms[customer_action] = firm
+        return firms, refused
+
+    @api.model
+    def _ar_log_on_law_firms(self, notices):
+        """One note per letterhead notice on the firm's chatter, created at once."""
+        notices = notices.filtered("law_firm_id")
+        if not notices:
+            return
+        note = self.env.ref("mail.mt_note")
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": notice.law_firm_id.id,
+                    "message_type": "comment",
+                    "subtype_id": note.id,
+                    "author_id": notice.company_id.partner_id.id,
+                    "body": Markup("<p>%s</p>")
+                    % _(
+                        "%(channel)s to %(customer)s sent on this firm's letterhead "
+                        "(step %(step)s, %(date)s): %(invoices)s",
+                        channel=dict(
+                            notice._fields["channel"]._description_selection(
+                                self.env
+                            )
+                        )[notice.channel],
+                        customer=notice.partner_id.display_name,
+                        step=notice.step_code,
+                        date=notice.date,
+                        invoices=", ".join(notice.move_ids.mapped("name")),
+                    ),
+                }
+                for notice in notices
+            ]
+        )
 
     @api.model
     def _ar_ref(self, xmlid, cache):

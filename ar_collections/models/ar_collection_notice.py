@@ -39,6 +39,12 @@ class ArCollectionNotice(models.Model):
     attachment_id = fields.Many2one(
         "ir.attachment", string="Letter", ondelete="set null"
     )
+    law_firm_id = fields.Many2one(
+        "res.partner",
+        string="Letterhead",
+        ondelete="restrict",
+        help="The law firm on whose letterhead the notice was sent.",
+    )
     letter_body = fields.Html(
         sanitize=False, help="The template, rendered for the letter."
     )
