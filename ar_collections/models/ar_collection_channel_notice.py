@@ -96,9 +96,7 @@ class ArCollectionAction(models.AbstractModel):
                         "%(channel)s to %(customer)s sent on this firm's letterhead "
                         "(step %(step)s, %(date)s): %(invoices)s",
                         channel=dict(
-                            notice._fields["channel"]._description_selection(
-                                self.env
-                            )
+                            notice._fields["channel"]._description_selection(self.env)
                         )[notice.channel],
                         customer=notice.partner_id.display_name,
                         step=notice.step_code,

@@ -26,8 +26,7 @@ class ArDunningLadder(models.Model):
         problems = [
             Problem(
                 action.line,
-                f"steps[{step_index}].actions[{action_index}].{action.kind}"
-                ".letterhead",
+                f"steps[{step_index}].actions[{action_index}].{action.kind}.letterhead",
                 _(
                     "no law firm with the code '%(code)s' (a partner flagged as law "
                     "firm, of company %(company)s or of every company)",

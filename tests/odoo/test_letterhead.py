@@ -193,6 +193,9 @@ class TestLetterhead(CollectionsCase):
     # Who may set the firm ------------------------------------------------------
 
     def test_only_a_collections_manager_sets_the_law_firm_fields(self):
+        # The collector may edit contacts: only the law firm fields are refused.
+        self.collector.groups_id |= self.env.ref("base.group_partner_manager")
+        self.firm.with_user(self.collector).phone = "+33 4 00 00 00 00"
         as_collector = self.firm.with_user(self.collector)
         for vals in (
             {"law_firm_authorised": False},
@@ -207,6 +210,11 @@ class TestLetterhead(CollectionsCase):
             self.env["res.partner"].with_user(self.collector).create(
                 {"name": "Fake firm", "is_law_firm": True, "law_firm_code": "fake"}
             )
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.collector).with_context(
+                default_law_firm_authorised=True,
+                default_law_firm_authorised_date=str(MONDAY),
+            ).create({"name": "Fake firm"})
         self.firm.with_user(self.manager).law_firm_signature = "Jeanne Dupont"
         self.assertEqual(self.firm.law_firm_signature, "Jeanne Dupont")
 
