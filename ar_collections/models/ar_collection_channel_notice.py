@@ -166,10 +166,7 @@ class ArCollectionAction(models.AbstractModel):
                 .create(
                     [
                         {
-                            "name": _(
-                                "%(invoice)s.pdf",
-                                invoice=(move.name or "").replace("/", "_"),
-                            ),
+                            "name": f"{(move.name or '').replace('/', '_')}.pdf",
                             "raw": pdfs[move.id],
                             "mimetype": "application/pdf",
                             "res_model": "account.move",
