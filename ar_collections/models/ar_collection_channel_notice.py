@@ -132,6 +132,7 @@ class ArCollectionAction(models.AbstractModel):
     @api.model
     def _ar_render_notices(self, notices, render_fields):
         """Render the notices with their templates: {notice_id: rendered values}."""
+        notices._ar_prepare_links()
         rendered = {}
         for template in notices.template_id:
             batch = notices.filtered(lambda notice, t=template: notice.template_id == t)
