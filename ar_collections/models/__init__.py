@@ -7,6 +7,7 @@ from . import ar_collection_event
 from . import ar_collection_notice
 from . import ar_collection_run
 from . import ar_collection_run_execution
+from . import ar_collection_run_notes
 from . import ir_actions_report
 from . import ar_collection_action
 from . import ar_collection_channel_notice
