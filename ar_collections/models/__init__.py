@@ -27,6 +27,7 @@ from . import res_partner_agency
 from . import res_company
 from . import res_config_settings
 from . import mail_mail
+from . import mail_template
 from . import ar_credit_hold
 from . import ar_approval_mixin
 from . import ar_credit_recommendation
