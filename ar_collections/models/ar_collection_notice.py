@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 CHANNELS = [("email", "E-mail"), ("letter", "Letter")]
@@ -303,3 +303,18 @@ class ArCollectionNotice(models.Model):
         if online:
             self._ar_ensure_tokens(online)
             self._ar_ensure_tokens(online.move_ids | online.upcoming_move_ids)
+
+    def action_print_letter(self):
+        return self.env.ref(
+            "ar_collections.action_report_collection_letter"
+        ).report_action(self)
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Invoices"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.move_ids.ids)],
+        }
