@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import _, api, models
 
+from .account_move import OPEN_PAYMENT_STATES
+
 INVOICE_REPORT = "account.account_invoices"
 
 
@@ -200,7 +202,7 @@ class ArCollectionAction(models.AbstractModel):
         )
         invoice_moves = {
             notice.id: notice.move_ids.filtered(
-                lambda m: m.payment_state in ("not_paid", "partial")
+                lambda m: m.payment_state in OPEN_PAYMENT_STATES
             )
             for action, notice in pairs
             if action.action.params.get("attach_invoices")

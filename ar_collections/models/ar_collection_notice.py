@@ -3,8 +3,9 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .account_move import OPEN_PAYMENT_STATES
+
 CHANNELS = [("email", "E-mail"), ("letter", "Letter")]
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class ArCollectionNotice(models.Model):
