@@ -6,8 +6,9 @@
 
 Prints the seconds, the SQL queries (``env.cr.sql_log_count``), then the top
 functions by own time and by cumulated time (``BENCH_PROFILE_TOP``, default 30).
-``BENCH_PDF=1`` attaches the statement to every e-mail of the ladders first. The run
-commits its batches: profile a fresh copy of the template (``tools/bench_db.sh``).
+``BENCH_PROFILE_OUT=<file>`` also saves the profile (pstats). ``BENCH_PDF=1``
+attaches the statement to every e-mail of the ladders first. The run commits its
+batches: profile a fresh copy of the template (``tools/bench_db.sh``).
 """
 
 import cProfile
@@ -37,6 +38,8 @@ env.flush_all()
 profile.disable()
 seconds = time.perf_counter() - start
 print(f"run: {seconds:.2f} s, {env.cr.sql_log_count - queries} queries: {result}")
+if os.environ.get("BENCH_PROFILE_OUT"):
+    profile.dump_stats(os.environ["BENCH_PROFILE_OUT"])
 for order in ("tottime", "cumulative"):
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats(order).print_stats(top)
