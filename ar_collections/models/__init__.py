@@ -65,7 +65,6 @@ from . import res_config_settings_workbench
 from . import ar_calling_hours
 from . import mail_activity
 from . import ar_reference_rate
-from . import ar_collection_notice_portal
 from . import ar_collection_portal_case_mixin
 from . import ar_collection_promise_portal
 from . import ar_collection_dispute_portal
