@@ -19,6 +19,7 @@
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ar_write_off_data.xml",
+        "data/ar_goods_return_data.xml",
         "report/ar_collection_notice_reports.xml",
         "report/ar_collection_notice_templates.xml",
         "report/ar_customer_statement_reports.xml",
@@ -64,6 +65,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/ar_collections_menus.xml",
+        "views/ar_goods_return_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -79,7 +79,9 @@ DAYS_LIMIT = 3650
 """Largest number of days any ladder value may say (ten years)."""
 
 ACTIVITY_TYPE_CHOICES = ("call", "email", "meeting", "todo")
-WRITE_OFF_REASONS = REASONS  # one list, with the write-off policy format
+# One list, with the write-off policy format; a return of goods is proposed from an
+# invoice by a collector (ar.goods.return), never by a ladder.
+WRITE_OFF_REASONS = tuple(reason for reason in REASONS if reason != "goods_returned")
 
 _ACTIVITY_LABELS = {
     "call": "Call",

@@ -55,3 +55,8 @@ from . import ar_collection_run_position
 from . import account_move_ladder_position
 from . import res_partner_ladder_position
 from . import ar_collection_event_step_label
+from . import ar_goods_return
+from . import ar_goods_return_line
+from . import ar_goods_return_approval
+from . import ar_goods_return_workflow
+from . import account_move_goods_return

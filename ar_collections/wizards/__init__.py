@@ -10,3 +10,4 @@ from . import ar_agency_referral_wizard
 from . import ar_agency_update_wizard
 from . import ar_agency_import_wizard
 from . import ar_agency_close_wizard
+from . import ar_goods_return_reject
