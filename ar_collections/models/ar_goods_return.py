@@ -31,7 +31,9 @@ WORKFLOW_FIELDS = frozenset(
     }
 )
 # What the collector proposes; frozen once the return leaves the draft state.
-PROPOSAL_FIELDS = frozenset({"partner_id", "move_ids", "line_ids", "note", "company_id"})
+PROPOSAL_FIELDS = frozenset(
+    {"partner_id", "move_ids", "line_ids", "note", "company_id"}
+)
 
 
 class ArGoodsReturn(models.Model):
@@ -159,9 +161,7 @@ class ArGoodsReturn(models.Model):
     @api.depends("approval_ids.state", "approval_ids.sequence", "state")
     def _compute_next_approval_id(self):
         for goods_return in self:
-            pending = goods_return.approval_ids.filtered(
-                lambda a: a.state == "pending"
-            )
+            pending = goods_return.approval_ids.filtered(lambda a: a.state == "pending")
             goods_return.next_approval_id = (
                 pending.sorted(lambda a: (a.sequence, a.id))[:1]
                 if goods_return.state == "submitted"
@@ -189,6 +189,22 @@ class ArGoodsReturn(models.Model):
                         "(%(count)s given).",
                         name=goods_return.display_name,
                         count=len(goods_return.move_ids),
+                    )
+                )
+
+    @api.constrains("move_ids", "line_ids")
+    def _check_lines_on_invoice(self):
+        for goods_return in self:
+            wrong = goods_return.line_ids.filtered(
+                lambda l, r=goods_return: l.move_line_id.move_id not in r.move_ids
+            )
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "%(name)s: only product lines of the return's invoice can be "
+                        "taken back, not: %(lines)s.",
+                        name=goods_return.display_name,
+                        lines=", ".join(wrong.move_line_id.mapped("display_name")),
                     )
                 )
 

@@ -106,10 +106,12 @@ class ArGoodsReturnLine(models.Model):
                 goods_return=line.return_id.display_name,
                 line=invoice_line.name or invoice_line.product_id.display_name,
             )
+            # While the return is created its lines may come before its invoice:
+            # the return checks them again then (_check_lines_on_invoice).
             if (
-                invoice_line.move_id not in line.return_id.move_ids
-                or invoice_line.display_type != "product"
-            ):
+                line.return_id.move_ids
+                and invoice_line.move_id not in line.return_id.move_ids
+            ) or invoice_line.display_type != "product":
                 raise ValidationError(
                     _(
                         "%(where)s: only product lines of the return's invoice can be "
@@ -131,9 +133,7 @@ class ArGoodsReturnLine(models.Model):
             before = taken.get(invoice_line.id, 0.0)
             available = invoice_line.quantity - before
             if (
-                float_compare(
-                    mine[invoice_line.id], available, precision_digits=digits
-                )
+                float_compare(mine[invoice_line.id], available, precision_digits=digits)
                 > 0
             ):
                 raise ValidationError(

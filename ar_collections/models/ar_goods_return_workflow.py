@@ -113,7 +113,10 @@ class ArGoodsReturn(models.Model):
         """The credit note may not exceed what the customer still owes."""
         self.ensure_one()
         currency = self.invoice_currency_id
-        if currency.compare_amounts(self.amount_total, self.move_id.amount_residual) > 0:
+        if (
+            currency.compare_amounts(self.amount_total, self.move_id.amount_residual)
+            > 0
+        ):
             raise UserError(
                 _(
                     "%(name)s: the goods taken back are worth %(total)s %(currency)s, "
@@ -257,7 +260,9 @@ class ArGoodsReturn(models.Model):
             goods_return._ar_check_within_residual()
             refund = goods_return._ar_create_credit_note(today)
             refund.action_post()
-            receivable = (refund.line_ids | goods_return.move_id.sudo().line_ids).filtered(
+            receivable = (
+                refund.line_ids | goods_return.move_id.sudo().line_ids
+            ).filtered(
                 lambda l: (
                     l.account_id.account_type == "asset_receivable" and not l.reconciled
                 )
