@@ -295,7 +295,8 @@ class TestGoodsReturn(CollectionsCase):
     def test_policy_band_without_approvals_credits_at_once(self):
         self.company.ar_write_off_policy = (
             "version: 1\nbands:\n  - max: 500\n    reasons: [goods_returned]\n"
-            "    approvals: []\n  - approvals: [ar_collections.group_collections_manager]\n"
+            "    approvals: []\n"
+            "  - approvals: [ar_collections.group_collections_manager]\n"
         )
         move = self.goods_invoice()
         line_a, _line_b = self.lines(move)
