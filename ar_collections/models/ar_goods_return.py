@@ -66,7 +66,9 @@ class ArGoodsReturn(models.Model):
     _ar_case_frozen_fields = PROPOSAL_FIELDS
     _ar_case_editable_states = ("draft",)
     _ar_requester_field = "requester_id"
-    _ar_workflow_fields = WORKFLOW_FIELDS
+    # The workflow fields are guarded by the case mixin (which lets a form send
+    # their defaults on creation); the approval mixin guards the requester.
+    _ar_workflow_fields = frozenset()
     _ar_approval_activity_type = "ar_collections.mail_activity_type_goods_return"
 
     name = fields.Char(
