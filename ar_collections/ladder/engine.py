@@ -249,8 +249,8 @@ def select_ladder(
     sequence order. The customer's own ladder (``override``) when it is one of
     them; else the first whose ``applies_to`` matches the customer's tags,
     country and overdue total (``overdue``, company currency, against
-    ``min_overdue``); else the company's ``default`` when it is one of them; else the first
-    fallback ladder (no ``applies_to``); else None.
+    ``min_overdue``); else the company's ``default`` when it is one of them; else
+    the first fallback ladder (no ``applies_to``); else None.
     """
     keys = {key for key, _ladder in candidates}
     if override is not None and override in keys:
