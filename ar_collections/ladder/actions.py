@@ -26,6 +26,7 @@ __all__ = [
     "AGENCY_SCHEMAS",
     "CREDIT_HOLD_SCHEMAS",
     "FOUNDATION_SCHEMAS",
+    "NOTIFY_SCHEMAS",
     "PARAM_TYPES",
     "WRITE_OFF_REASONS",
     "WRITE_OFF_SCHEMAS",
@@ -222,10 +223,36 @@ WRITE_OFF_SCHEMAS = _by_kind(
     ),
 )
 
+
+def _describe_notify(params):
+    who = params.get("who") or "salesperson"
+    text = f"Notify {_NOTIFY_WHO.get(who, who)}"
+    summary = params.get("summary")
+    return f"{text}: {summary}" if summary else text
+
+
+_NOTIFY_WHO = {
+    "salesperson": "the salesperson",
+    "collector": "the collector",
+    "manager": "the collections managers",
+}
+NOTIFY_SCHEMAS = _by_kind(
+    ActionSchema(
+        "notify",
+        {
+            # salesperson, collector, manager, a user login or a group XML id
+            "who": ParamSpec("string", default="salesperson"),
+            "summary": ParamSpec("string"),
+        },
+        describe=_describe_notify,
+    ),
+)
+
 ACTION_SCHEMAS: dict[str, ActionSchema] = {
     **FOUNDATION_SCHEMAS,
     **CREDIT_HOLD_SCHEMAS,
     **AGENCY_SCHEMAS,
     **WRITE_OFF_SCHEMAS,
 }
-"""The kinds shipped with the addon (every capability installed)."""
+"""The kinds shipped with the addon (every capability installed); the later kinds
+(``NOTIFY_SCHEMAS``) are given to the parser by their registrations only."""

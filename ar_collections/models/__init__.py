@@ -60,3 +60,4 @@ from . import ar_goods_return_line
 from . import ar_goods_return_approval
 from . import ar_goods_return_workflow
 from . import account_move_goods_return
+from . import ar_collection_action_notify
