@@ -14,6 +14,7 @@
     "data": [
         "security/ar_collections_security.xml",
         "security/ir.model.access.csv",
+        "security/ar_new_customer_terms_security.xml",
         "data/ar_collection_stage_data.xml",
         "data/ar_collection_notice_templates.xml",
         "data/mail_template_data.xml",
@@ -66,6 +67,7 @@
         "views/res_config_settings_views.xml",
         "views/ar_collections_menus.xml",
         "views/ar_goods_return_views.xml",
+        "views/res_config_settings_new_customer_terms_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
