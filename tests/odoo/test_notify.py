@@ -4,7 +4,9 @@ route (``applies_to.min_overdue``)."""
 from datetime import timedelta
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import MONDAY, CollectionsCase
 
@@ -202,3 +204,53 @@ class TestNotify(CollectionsCase):
     def test_steps_tab_describes_the_action(self):
         step = self.large.step_ids.filtered(lambda s: s.code == "tell_sales")
         self.assertIn("Notify the salesperson", step.actions_display)
+
+
+@tagged("post_install", "-at_install")
+class TestMyCustomersInCollections(CollectionsCase):
+    """The salesperson's own list: their customers with an open collection stage,
+    read-only."""
+
+    def test_salesperson_sees_own_customers_in_collections_read_only(self):
+        action = self.env.ref(
+            "ar_collections_sale.res_partner_action_my_collections",
+            raise_if_not_found=False,
+        )
+        if not action:
+            self.skipTest("ar_collections_sale is not installed")
+        sales = new_test_user(
+            self.env,
+            login="sam_sales",
+            name="Sam Sales",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        other_sales = new_test_user(
+            self.env,
+            login="olga_sales",
+            name="Olga Sales",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        late = self._make_customer("Late Payer", "late@example.com", user_id=sales.id)
+        on_time = self._make_customer("On Time", "ok@example.com", user_id=sales.id)
+        others = self._make_customer("Not Mine", "no@example.com")
+        others.user_id = other_sales
+        for partner in (late, others):
+            self._make_invoice(partner, MONDAY)
+        self._make_invoice(on_time, MONDAY + timedelta(days=60))
+        self.run_collections(MONDAY + timedelta(days=9))
+        self.assertEqual(late.collection_stage_id.code, "overdue")
+
+        Partner = self.env["res.partner"].with_user(sales)
+        domain = safe_eval(action.domain, {"uid": sales.id})
+        self.assertEqual(Partner.search(domain), late)
+        menu = self.env.ref("ar_collections_sale.res_partner_menu_my_collections")
+        self.assertIn(
+            menu.id, self.env["ir.ui.menu"].with_user(sales)._visible_menu_ids()
+        )
+        self.assertFalse(safe_eval(action.context).get("edit", True))
+        with self.assertRaises(AccessError):
+            late.with_user(sales).write({"collector_id": sales.id})
