@@ -3,7 +3,16 @@
 import textwrap
 
 import pytest
-from ladder import AppliesTo, Ladder, LadderError, Step, parse_ladder, select_ladder
+from ladder import (
+    ACTION_SCHEMAS,
+    NOTIFY_SCHEMAS,
+    AppliesTo,
+    Ladder,
+    LadderError,
+    Step,
+    parse_ladder,
+    select_ladder,
+)
 
 STEPS = (Step("a", 1), Step("b", 5))
 
@@ -86,3 +95,40 @@ def test_large_accounts_get_another_route():
     assert select_ladder(candidates, [], "SE") == 3
     # The customer's own ladder still wins.
     assert select_ladder(candidates, [], "SE", override=2, overdue=12000.0) == 2
+
+
+NOTIFY_LADDER = """\
+version: 1
+code: large
+name: Large accounts
+applies_to: {min_overdue: 10000}
+steps:
+  - code: tell_sales
+    day: 1
+    actions:
+      - notify: %s
+"""
+KINDS = {**ACTION_SCHEMAS, **NOTIFY_SCHEMAS}
+
+
+def test_large_account_ladder_notifies_sales():
+    parsed = parse_ladder(
+        NOTIFY_LADDER % "{who: salesperson, summary: Large account overdue}",
+        action_kinds=KINDS,
+    )
+    action = parsed.steps[0].actions[0]
+    assert action.kind == "notify"
+    assert action.params["who"] == "salesperson"
+    assert action.params["summary"] == "Large account overdue"
+    default = parse_ladder(NOTIFY_LADDER % "{}", action_kinds=KINDS)
+    assert default.steps[0].actions[0].params["who"] == "salesperson"
+    described = NOTIFY_SCHEMAS["notify"].describe({"who": "manager"})
+    assert described == "Notify the collections managers"
+
+
+def test_notify_parameters_checked():
+    with pytest.raises(LadderError) as caught:
+        parse_ladder(NOTIFY_LADDER % "{who: 5, colour: red}", action_kinds=KINDS)
+    found = " | ".join(str(problem) for problem in caught.value.problems)
+    assert "steps[0].actions[0].notify.who" in found
+    assert "unknown key 'colour'" in found
