@@ -14,12 +14,14 @@
     "data": [
         "security/ar_collections_security.xml",
         "security/ir.model.access.csv",
+        "security/ar_new_customer_terms_security.xml",
         "data/ar_collection_stage_data.xml",
         "data/ar_collection_notice_templates.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ar_write_off_data.xml",
         "data/ar_collection_charge_data.xml",
+        "data/ar_goods_return_data.xml",
         "report/ar_collection_notice_reports.xml",
         "report/ar_collection_notice_templates.xml",
         "report/ar_customer_statement_reports.xml",
@@ -73,6 +75,8 @@
         "views/ar_collections_menus.xml",
         "data/ar_reference_rate_data.xml",
         "views/ar_collection_charge_views.xml",
+        "views/ar_goods_return_views.xml",
+        "views/res_config_settings_new_customer_terms_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

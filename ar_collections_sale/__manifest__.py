@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_collections_views.xml",
         "views/sale_portal_templates.xml",
     ],
     "assets": {

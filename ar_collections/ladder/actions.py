@@ -29,6 +29,7 @@ __all__ = [
     "CHARGES_SCHEMAS",
     "CREDIT_HOLD_SCHEMAS",
     "FOUNDATION_SCHEMAS",
+    "NOTIFY_SCHEMAS",
     "PARAM_TYPES",
     "WRITE_OFF_REASONS",
     "WRITE_OFF_SCHEMAS",
@@ -82,7 +83,9 @@ DAYS_LIMIT = 3650
 """Largest number of days any ladder value may say (ten years)."""
 
 ACTIVITY_TYPE_CHOICES = ("call", "email", "meeting", "todo")
-WRITE_OFF_REASONS = REASONS  # one list, with the write-off policy format
+# One list, with the write-off policy format; a return of goods is proposed from an
+# invoice by a collector (ar.goods.return), never by a ladder.
+WRITE_OFF_REASONS = tuple(reason for reason in REASONS if reason != "goods_returned")
 
 _ACTIVITY_LABELS = {
     "call": "Call",
@@ -277,6 +280,31 @@ CHARGES_SCHEMAS = _by_kind(
     ActionSchema("charge_interest", {}, describe=_describe_charge_interest),
 )
 
+
+def _describe_notify(params):
+    who = params.get("who") or "salesperson"
+    text = f"Notify {_NOTIFY_WHO.get(who, who)}"
+    summary = params.get("summary")
+    return f"{text}: {summary}" if summary else text
+
+
+_NOTIFY_WHO = {
+    "salesperson": "the salesperson",
+    "collector": "the collector",
+    "manager": "the collections managers",
+}
+NOTIFY_SCHEMAS = _by_kind(
+    ActionSchema(
+        "notify",
+        {
+            # salesperson, collector, manager, a user login or a group XML id
+            "who": ParamSpec("string", default="salesperson"),
+            "summary": ParamSpec("string"),
+        },
+        describe=_describe_notify,
+    ),
+)
+
 ACTION_SCHEMAS: dict[str, ActionSchema] = {
     **FOUNDATION_SCHEMAS,
     **CREDIT_HOLD_SCHEMAS,
@@ -284,4 +312,5 @@ ACTION_SCHEMAS: dict[str, ActionSchema] = {
     **WRITE_OFF_SCHEMAS,
     **CHARGES_SCHEMAS,
 }
-"""The kinds shipped with the addon (every capability installed)."""
+"""The kinds shipped with the addon (every capability installed); the later kinds
+(``NOTIFY_SCHEMAS``) are given to the parser by their registrations only."""

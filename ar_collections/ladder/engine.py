@@ -241,21 +241,23 @@ def select_ladder(
     country_code: str | None,
     override: Hashable | None = None,
     default: Hashable | None = None,
+    overdue: float | None = None,
 ) -> Hashable | None:
     """Which ladder applies to a customer: the key of one of ``candidates``.
 
     ``candidates``: the company's active ladders, (key, parsed ladder), in their
     sequence order. The customer's own ladder (``override``) when it is one of
-    them; else the first whose ``applies_to`` matches the customer's tags and
-    country; else the company's ``default`` when it is one of them; else the first
-    fallback ladder (no ``applies_to``); else None.
+    them; else the first whose ``applies_to`` matches the customer's tags,
+    country and overdue total (``overdue``, company currency, against
+    ``min_overdue``); else the company's ``default`` when it is one of them; else
+    the first fallback ladder (no ``applies_to``); else None.
     """
     keys = {key for key, _ladder in candidates}
     if override is not None and override in keys:
         return override
     for key, ladder in candidates:
         if ladder.applies_to is not None and ladder.applies_to.matches(
-            tags, country_code
+            tags, country_code, overdue
         ):
             return key
     if default is not None and default in keys:

@@ -93,6 +93,9 @@ class AppliesTo:
 
     partner_tags: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
+    # Company currency: the customer's overdue total must be at least this much
+    # (large accounts get another route); None: not checked.
+    min_overdue: float | None = None
     _folded_tags: frozenset[str] = field(
         init=False, repr=False, compare=False, hash=False
     )
@@ -104,9 +107,18 @@ class AppliesTo:
             self, "_folded_tags", frozenset(_fold(tag) for tag in self.partner_tags)
         )
 
-    def matches(self, tags: Iterable[str] | None, country_code: str | None) -> bool:
+    def matches(
+        self,
+        tags: Iterable[str] | None,
+        country_code: str | None,
+        overdue: float | None = None,
+    ) -> bool:
         """True when every criterion given matches: a tag in common (compared
-        without case) and the country among the countries."""
+        without case), the country among the countries and the customer's overdue
+        total (``overdue``, company currency; None: unknown, taken as 0) at least
+        ``min_overdue``."""
+        if self.min_overdue is not None and (overdue or 0.0) < self.min_overdue:
+            return False
         if self._folded_tags and not any(
             _fold(tag) in self._folded_tags for tag in (tags or ()) if tag
         ):
@@ -185,5 +197,12 @@ class Ladder:
         index = 0 if after_index is None else after_index + 1
         return self.steps[index] if 0 <= index < len(self.steps) else None
 
-    def matches(self, tags: Iterable[str] | None, country_code: str | None) -> bool:
-        return self.applies_to is None or self.applies_to.matches(tags, country_code)
+    def matches(
+        self,
+        tags: Iterable[str] | None,
+        country_code: str | None,
+        overdue: float | None = None,
+    ) -> bool:
+        return self.applies_to is None or self.applies_to.matches(
+            tags, country_code, overdue
+        )

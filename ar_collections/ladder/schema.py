@@ -41,6 +41,9 @@ TOP_KEYS = (
 )
 TOP_REQUIRED = ("version", "code", "name", "steps")
 APPLIES_TO_KEYS = ("partner_tags", "countries")
+# Criteria added later; accepted besides APPLIES_TO_KEYS (the "unknown key" message
+# lists the original ones).
+ADDED_APPLIES_TO_KEYS = ("min_overdue",)
 BROKEN_PROMISE_KEYS = ("step",)
 PORTAL_KEYS = ("promise_max_days",)
 PORTAL_PROMISE_MAX_DAYS = 30  # default of portal.promise_max_days
@@ -186,6 +189,10 @@ class _Parser:
 
     def _applies_to(self, value, path):
         c = self.c
+        added = {}
+        if isinstance(value, Mapping):
+            added = {key: value[key] for key in ADDED_APPLIES_TO_KEYS if key in value}
+            value = {k: v for k, v in value.items() if k not in added}
         mapping = c.expect_mapping(
             value,
             path,
@@ -194,7 +201,7 @@ class _Parser:
         )
         if mapping is None:
             return None
-        if not any(key in mapping for key in APPLIES_TO_KEYS):
+        if not any(key in mapping for key in APPLIES_TO_KEYS) and not added:
             c.add(
                 path,
                 "expected partner_tags, countries or both (leave applies_to out "
@@ -203,9 +210,19 @@ class _Parser:
             return None
         tags = self.c.get(mapping, "partner_tags", path, self._tags)
         countries = self.c.get(mapping, "countries", path, self._countries)
-        if tags is None and countries is None:
+        min_overdue = self.c.get(
+            added,
+            "min_overdue",
+            path,
+            lambda v, p: c.expect_number(v, p, minimum=0),
+        )
+        if tags is None and countries is None and min_overdue is None:
             return None
-        return AppliesTo(tags or frozenset(), countries or frozenset())
+        return AppliesTo(
+            tags or frozenset(),
+            countries or frozenset(),
+            None if min_overdue is None else float(min_overdue),
+        )
 
     def _tags(self, value, path):
         items = self.c.expect_list(value, path, non_empty=True, what="a list of tags")

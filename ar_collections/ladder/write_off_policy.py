@@ -60,6 +60,7 @@ REASON_LABELS = {
     "dispute_settlement": "Dispute settlement",
     "allowed_deduction": "Allowed deduction",
     "agency_returned": "Returned by the agency",
+    "goods_returned": "Goods taken back",
 }
 REASONS = tuple(REASON_LABELS)
 CREDIT_NOTE = "credit_note"

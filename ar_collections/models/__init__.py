@@ -81,3 +81,13 @@ from . import account_payment_term_charge
 from . import res_partner_charge
 from . import res_company_charges
 from . import res_config_settings_charges
+from . import ar_goods_return
+from . import ar_goods_return_line
+from . import ar_goods_return_approval
+from . import ar_goods_return_workflow
+from . import account_move_goods_return
+from . import ar_collection_action_notify
+from . import res_company_new_customer_terms
+from . import res_config_settings_new_customer_terms
+from . import ar_new_customer_terms_mixin
+from . import account_move_new_customer_terms

@@ -346,7 +346,8 @@ class ArCollectionRun(models.AbstractModel):
             if move.invoice_date_due < today:
                 overdue[move.commercial_partner_id.id] += move.amount_residual_signed
         ladder_by_partner = {
-            partner.id: job.ladder_for(partner) for partner in partners
+            partner.id: job.ladder_for(partner, overdue[partner.id])
+            for partner in partners
         }
 
         schedule = {}
@@ -539,14 +540,21 @@ class _RunJob:
         self.default = company.ar_default_ladder_id
         self.candidates = [(ladder.id, self.parsed[ladder.id]) for ladder in ladders]
 
-    def ladder_for(self, partner):
+    def ladder_for(self, partner, overdue=None):
         """Customer override, else the first matching ladder, else the default, else
-        the fallback (``ladder.select_ladder``)."""
+        the fallback (``ladder.select_ladder``). ``overdue``: the customer's overdue
+        total in company currency (None: the customer's overdue amount today)."""
+        if overdue is None and any(
+            ladder.applies_to and ladder.applies_to.min_overdue is not None
+            for _key, ladder in self.candidates
+        ):
+            overdue = partner.with_company(self.company).collection_overdue_amount
         key = select_ladder(
             self.candidates,
             partner.category_id.mapped("name"),
             partner.country_id.code,
             override=partner.collection_ladder_id.id or None,
             default=self.default.id or None,
+            overdue=overdue,
         )
         return self.ladders.browse(key) if key else self.ladders.browse()

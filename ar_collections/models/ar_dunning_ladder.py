@@ -210,6 +210,13 @@ class ArDunningLadder(models.Model):
             parts.append(
                 _("countries: %s", ", ".join(sorted(parsed.applies_to.countries)))
             )
+        if parsed.applies_to.min_overdue is not None:
+            parts.append(
+                _(
+                    "overdue at least %(amount)s",
+                    amount=f"{parsed.applies_to.min_overdue:g}",
+                )
+            )
         return "; ".join(parts)
 
     def _sync_steps(self):

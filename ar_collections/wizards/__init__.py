@@ -11,3 +11,4 @@ from . import ar_agency_update_wizard
 from . import ar_agency_import_wizard
 from . import ar_agency_close_wizard
 from . import ar_collection_charge_waiver_wizard
+from . import ar_goods_return_reject

@@ -183,7 +183,7 @@ def test_every_problem_is_listed_with_line_and_path():
         (
             "line 4, bands[0].reasons[1]: expected one of: uncollectible, insolvent, "
             "small_balance, dispute_settlement, allowed_deduction, agency_returned, "
-            "got a string 'lost'"
+            "goods_returned, got a string 'lost'"
         ),
         (
             "line 6, bands[0].colour: unknown key 'colour'; expected one of: max, "
