@@ -69,6 +69,9 @@ ACL = {
     "ar.collection.cost": ("", "", "r", "", "", "", ""),
     "ar.reference.rate": ("", "r", "rwcu", "", "", "", ""),
     "ar.collection.charge": ("", "r", "rw", "", "", "r", ""),
+    "ar.goods.return": ("", "rwcu", "rwcu", "", "", "", ""),
+    "ar.goods.return.line": ("", "rwcu", "rwcu", "", "", "", ""),
+    "ar.goods.return.approval": ("", "r", "r", "", "", "", ""),
 }
 # Added by the sale bridge ar_collections_sale when it is installed.
 SALE_ACL = {"ar.collection.stage": {"salesperson": "r"}}
