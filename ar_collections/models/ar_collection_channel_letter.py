@@ -20,7 +20,7 @@ class ArCollectionAction(models.AbstractModel):
         attachments = self.env["ir.attachment"].create(
             [
                 {
-                    "name": _(
+                    "name": self.env._(
                         "Letter %(step)s %(date)s.pdf",
                         step=notice.step_code,
                         date=notice.date,

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # Days of difference in average lateness below which the payment trend is "stable".
@@ -144,7 +144,7 @@ class ResPartner(models.Model):
         attachments = self.env["ir.attachment"].create(
             [
                 {
-                    "name": _(
+                    "name": self.env._(
                         "Statement %(partner)s %(date)s.pdf",
                         partner=partner.name,
                         date=today,
