@@ -68,7 +68,7 @@ ACL = {
     "ar.calling.hours": ("", "rwcu", "rwcu", "", "", "", ""),
     "ar.collection.cost": ("", "", "r", "", "", "", ""),
     "ar.reference.rate": ("", "r", "rwcu", "", "", "", ""),
-    "ar.collection.charge": ("", "r", "rw", "", "", "r", ""),
+    "ar.collection.charge": ("", "r", "rw", "r", "", "r", ""),
     "ar.goods.return": ("", "rwcu", "rwcu", "", "", "", ""),
     "ar.goods.return.line": ("", "rwcu", "rwcu", "", "", "", ""),
     "ar.goods.return.approval": ("", "r", "r", "", "", "", ""),
