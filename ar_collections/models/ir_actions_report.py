@@ -318,7 +318,10 @@ class IrActionsReport(models.Model):
     @api.model
     def _ar_render_chunk_odoo(self, report_ref, chunk, data):
         """Odoo's multi-record rendering of one chunk; per record when Odoo could
-        not split it."""
+        not split it, or when this wkhtmltopdf refuses several input pages (inside
+        an HTTP request on unpatched Qt: Odoo's call would give an empty file)."""
+        if not _wkhtmltopdf_patched_qt():
+            return self._ar_render_one_by_one(report_ref, chunk, data)
         streams = self._render_qweb_pdf_prepare_streams(
             report_ref, dict(data or {}), res_ids=chunk
         )
