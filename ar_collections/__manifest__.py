@@ -30,6 +30,8 @@
         "report/ar_payment_plan_templates.xml",
         "data/ar_payment_plan_mail_data.xml",
         "data/ar_agency_referral_data.xml",
+        "data/ar_portal_mail_data.xml",
+        "views/portal_templates.xml",
         "report/ar_agency_case_file_reports.xml",
         "report/ar_agency_case_file_templates.xml",
         "wizards/ar_agency_referral_wizard_views.xml",

@@ -102,15 +102,27 @@ def _assignee(login: object) -> str:
     return _ASSIGNEES.get(login, f"user {login}")
 
 
-def _describe_email(params):
-    text = f"E-mail ({params.get('template')})"
-    if params.get("attach_statement"):
-        text += " with the statement attached"
+def _describe_attachments(params):
+    attached = [
+        label
+        for key, label in (
+            ("attach_statement", "the statement"),
+            ("attach_invoices", "the invoices"),
+        )
+        if params.get(key)
+    ]
+    text = f" with {' and '.join(attached)} attached" if attached else ""
+    if params.get("letterhead"):
+        text += f", on the letterhead of {params['letterhead']}"
     return text
 
 
+def _describe_email(params):
+    return f"E-mail ({params.get('template')})" + _describe_attachments(params)
+
+
 def _describe_letter(params):
-    return f"Letter ({params.get('template')})"
+    return f"Letter ({params.get('template')})" + _describe_attachments(params)
 
 
 def _describe_activity(params):
@@ -165,12 +177,19 @@ FOUNDATION_SCHEMAS = _by_kind(
         {
             "template": ParamSpec("template", required=True),
             "attach_statement": ParamSpec("bool", default=False),
+            "attach_invoices": ParamSpec("bool"),
+            "letterhead": ParamSpec("string"),
         },
         describe=_describe_email,
     ),
     ActionSchema(
         "letter",
-        {"template": ParamSpec("template", required=True)},
+        {
+            "template": ParamSpec("template", required=True),
+            "attach_statement": ParamSpec("bool"),
+            "attach_invoices": ParamSpec("bool"),
+            "letterhead": ParamSpec("string"),
+        },
         describe=_describe_letter,
     ),
     ActionSchema(

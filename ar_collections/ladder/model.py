@@ -129,6 +129,9 @@ class Ladder:
     quiet_weekdays: frozenset[int] = frozenset()
     promise_grace_days: int = 0
     on_broken_promise: str | None = None
+    # ``portal: {promise_max_days:}``: latest promise date on the portal, in days
+    # from today.
+    portal_promise_max_days: int = 30
     steps: tuple[Step, ...] = ()
     # Precomputed for the engine (not part of equality).
     _index: Mapping[str, int] = field(init=False, repr=False, compare=False, hash=False)

@@ -35,10 +35,13 @@ TOP_KEYS = (
     "promise_grace_days",
     "on_broken_promise",
     "steps",
+    "portal",
 )
 TOP_REQUIRED = ("version", "code", "name", "steps")
 APPLIES_TO_KEYS = ("partner_tags", "countries")
 BROKEN_PROMISE_KEYS = ("step",)
+PORTAL_KEYS = ("promise_max_days",)
+PORTAL_PROMISE_MAX_DAYS = 30  # default of portal.promise_max_days
 STEP_KEYS = ("code", "day", "stage", "actions", "name")
 STEP_REQUIRED = ("code", "day", "actions")
 
@@ -150,6 +153,7 @@ class _Parser:
         grace = self.c.get(doc, "promise_grace_days", "", self._days_count)
         steps = self.c.get(doc, "steps", "", self._steps)
         broken = self.c.get(doc, "on_broken_promise", "", self._broken_promise)
+        portal_max = self.c.get(doc, "portal", "", self._portal)
         if c.problems:
             return None
         return Ladder(
@@ -162,6 +166,9 @@ class _Parser:
             quiet_weekdays=quiet or frozenset(),
             promise_grace_days=grace or 0,
             on_broken_promise=broken,
+            portal_promise_max_days=(
+                PORTAL_PROMISE_MAX_DAYS if portal_max is None else portal_max
+            ),
             steps=tuple(steps),
         )
 
@@ -285,6 +292,25 @@ class _Parser:
             )
             return None
         return code
+
+    def _portal(self, value, path):
+        """``portal: {promise_max_days: N}``: how far out (1 to 365 days from
+        today) a customer may promise to pay on the portal."""
+        c = self.c
+        mapping = c.expect_mapping(
+            value,
+            path,
+            allowed=PORTAL_KEYS,
+            what="a mapping like {promise_max_days: 30}",
+        )
+        if mapping is None:
+            return None
+        return self.c.get(
+            mapping,
+            "promise_max_days",
+            path,
+            lambda v, p: c.expect_int(v, p, minimum=1, maximum=365),
+        )
 
     # Steps -------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from . import ar_collection_event
 from . import ar_collection_notice
 from . import ar_collection_run
 from . import ar_collection_run_execution
+from . import ir_actions_report
 from . import ar_collection_action
 from . import ar_collection_channel_notice
 from . import ar_collection_channel_email
@@ -22,6 +23,8 @@ from . import res_partner_credit_hold
 from . import res_partner_reporting
 from . import res_partner_workbench
 from . import res_partner_agency
+from . import res_partner_law_firm
+from . import ar_dunning_ladder_letterhead
 from . import res_company
 from . import res_config_settings
 from . import mail_mail
@@ -55,3 +58,7 @@ from . import ar_collection_run_position
 from . import account_move_ladder_position
 from . import res_partner_ladder_position
 from . import ar_collection_event_step_label
+from . import ar_collection_notice_portal
+from . import ar_collection_portal_case_mixin
+from . import ar_collection_promise_portal
+from . import ar_collection_dispute_portal

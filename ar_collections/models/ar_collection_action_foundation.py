@@ -46,18 +46,34 @@ class ArCollectionAction(models.AbstractModel):
     @api.model
     def _ar_describe_email(self, action):
         params = action.params
-        if params.get("attach_statement"):
-            return self.env._(
-                "E-mail (%(template)s) with the statement attached",
-                template=params.get("template"),
-            )
-        return self.env._("E-mail (%(template)s)", template=params.get("template"))
+        text = self.env._("E-mail (%(template)s)", template=params.get("template"))
+        return text + self._ar_describe_notice_extras(params)
 
     @api.model
     def _ar_describe_letter(self, action):
-        return self.env._(
-            "Letter (%(template)s)", template=action.params.get("template")
+        params = action.params
+        text = self.env._("Letter (%(template)s)", template=params.get("template"))
+        return text + self._ar_describe_notice_extras(params)
+
+    @api.model
+    def _ar_describe_notice_extras(self, params):
+        """What an e-mail or letter carries: attachments, a law firm's letterhead."""
+        statement, invoices = (
+            params.get("attach_statement"),
+            params.get("attach_invoices"),
         )
+        text = ""
+        if statement and invoices:
+            text = self.env._(" with the statement and the invoices attached")
+        elif statement:
+            text = self.env._(" with the statement attached")
+        elif invoices:
+            text = self.env._(" with the invoices attached")
+        if params.get("letterhead"):
+            text += self.env._(
+                ", on the letterhead of %(firm)s", firm=params["letterhead"]
+            )
+        return text
 
     @api.model
     def _ar_describe_activity(self, action):

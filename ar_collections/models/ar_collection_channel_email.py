@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, models
+from odoo.tools import email_normalize, formataddr
 
 
 class ArCollectionAction(models.AbstractModel):
@@ -10,27 +11,25 @@ class ArCollectionAction(models.AbstractModel):
 
     @api.model
     def _ar_action_email(self, customer_actions):
-        notices = self._ar_create_notices(customer_actions, "email")
+        law_firms, outcomes = self._ar_letterheads(customer_actions)
+        customer_actions = [a for a in customer_actions if a not in outcomes]
+        notices = self._ar_create_notices(customer_actions, "email", law_firms)
         rendered = self._ar_render_notices(
             notices, ["subject", "body_html", "email_from"]
         )
+        self._ar_add_letterheads(notices, rendered)
         comment = self.env.ref("mail.mt_comment")
-        # attach_statement: the customers' statements of open items, rendered at once
-        statement_partners = self.env["res.partner"].union(
-            *(
-                action.partner
-                for action, notice in zip(customer_actions, notices, strict=True)
-                if action.action.params.get("attach_statement")
-                and notice.recipient_id.email
-            )
-        )
-        statements = (
-            statement_partners._ar_statement_attachments(notices.company_id[:1])
-            if statement_partners
-            else {}
+        # attach_statement / attach_invoices: rendered at once for the batch
+        sendable = [
+            (action, notice)
+            for action, notice in zip(customer_actions, notices, strict=True)
+            if notice.recipient_id.email
+        ]
+        attachments = self._ar_notice_attachment_ids(
+            [action for action, _notice in sendable],
+            notices.browse([notice.id for _action, notice in sendable]),
         )
         mail_vals, sending = [], []
-        outcomes = {}
         for customer_action, notice in zip(customer_actions, notices, strict=True):
             recipient = notice.recipient_id
             if not recipient.email:
@@ -58,8 +57,7 @@ class ArCollectionAction(models.AbstractModel):
                     # chatter would cost more than the rest of the run).
                     "body": self._ar_chatter_summary(notice, values.get("subject")),
                     "body_html": values.get("body_html"),
-                    "email_from": values.get("email_from")
-                    or notice.company_id.email_formatted,
+                    "email_from": self._ar_notice_email_from(notice, values),
                     # Replies go to the sender; left empty, Odoo looks up the
                     # customer's mail alias once per message.
                     "reply_to": values.get("email_from")
@@ -67,15 +65,18 @@ class ArCollectionAction(models.AbstractModel):
                     "author_id": notice.company_id.partner_id.id,
                     "recipient_ids": [(4, recipient.id)],
                     "partner_ids": [(4, recipient.id)],
-                    "attachment_ids": [(4, statements[customer_action.partner.id].id)]
-                    if customer_action.partner.id in statements
-                    else [],
+                    "attachment_ids": [
+                        (4, attachment_id) for attachment_id in attachments[notice.id]
+                    ],
                     "auto_delete": False,
                     "state": "outgoing",
                 }
             )
             sending.append((customer_action, notice))
         mails = self.env["mail.mail"].sudo().create(mail_vals)
+        self._ar_log_on_law_firms(
+            notices.browse([notice.id for _action, notice in sending])
+        )
         for (customer_action, notice), mail in zip(sending, mails, strict=True):
             notice.mail_message_id = mail.mail_message_id
             outcomes[customer_action] = {
@@ -88,6 +89,33 @@ class ArCollectionAction(models.AbstractModel):
                 "notice_id": notice.id,
             }
         return outcomes
+
+    @api.model
+    def _ar_notice_email_from(self, notice, values):
+        """The sender: the template's (the company); on a law firm's letterhead,
+        the firm's name at the company's address (replies still go to the
+        company)."""
+        sender = values.get("email_from") or notice.company_id.email_formatted
+        if not notice.law_firm_id:
+            return sender
+        address = email_normalize(sender) or notice.company_id.email
+        return formataddr((notice.law_firm_id.name, address))
+
+    @api.model
+    def _ar_add_letterheads(self, notices, rendered):
+        """The firm's letterhead above the e-mail's text and its signature below,
+        for the notices sent on a law firm's letterhead."""
+        QWeb = self.env["ir.qweb"]
+        for notice in notices.filtered("law_firm_id"):
+            values = rendered[notice.id]
+            context = {"notice": notice, "firm": notice.law_firm_id.sudo()}
+            values["body_html"] = Markup("").join(
+                (
+                    QWeb._render("ar_collections.notice_letterhead_top", context),
+                    Markup(values.get("body_html") or ""),
+                    QWeb._render("ar_collections.notice_letterhead_signature", context),
+                )
+            )
 
     @api.model
     def _ar_chatter_summary(self, notice, subject):

@@ -8,14 +8,14 @@ class ArCollectionAction(models.AbstractModel):
 
     @api.model
     def _ar_action_letter(self, customer_actions):
-        notices = self._ar_create_notices(customer_actions, "letter")
+        law_firms, outcomes = self._ar_letterheads(customer_actions)
+        customer_actions = [a for a in customer_actions if a not in outcomes]
+        notices = self._ar_create_notices(customer_actions, "letter", law_firms)
         rendered = self._ar_render_notices(notices, ["body_html"])
         for notice in notices:
             notice.letter_body = rendered[notice.id].get("body_html")
         report = self.env.ref("ar_collections.action_report_collection_letter")
-        streams = self.env["ir.actions.report"]._render_qweb_pdf_prepare_streams(
-            report, {}, res_ids=notices.ids
-        )
+        pdfs = self.env["ir.actions.report"]._ar_render_pdfs(report, notices.ids)
         pairs = list(zip(customer_actions, notices, strict=True))
         attachments = self.env["ir.attachment"].create(
             [
@@ -25,7 +25,7 @@ class ArCollectionAction(models.AbstractModel):
                         step=notice.step_code,
                         date=notice.date,
                     ),
-                    "raw": streams[notice.id]["stream"].getvalue(),
+                    "raw": pdfs[notice.id],
                     "mimetype": "application/pdf",
                     "res_model": "res.partner",
                     "res_id": customer_action.partner.id,
@@ -33,7 +33,9 @@ class ArCollectionAction(models.AbstractModel):
                 for customer_action, notice in pairs
             ]
         )
-        outcomes = {}
+        # attach_statement / attach_invoices: filed with the letter, to print with it
+        extras = self._ar_notice_attachment_ids(customer_actions, notices)
+        self._ar_log_on_law_firms(notices)
         for (customer_action, notice), attachment in zip(
             pairs, attachments, strict=True
         ):
@@ -43,7 +45,7 @@ class ArCollectionAction(models.AbstractModel):
                     "Collection letter to print and send (step %(step)s).",
                     step=notice.step_code,
                 ),
-                attachment_ids=attachment.ids,
+                attachment_ids=attachment.ids + extras[notice.id],
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )

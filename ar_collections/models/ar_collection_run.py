@@ -198,14 +198,25 @@ class ArCollectionRun(models.AbstractModel):
             self._log_failure(ladders, today, error)
             counts["companies_failed"] += 1
             return
+        batches = [
+            list(batch) for batch in split_every(self._batch_size(), partner_ids)
+        ]
+        self._ar_dispatch_batches(job, batches, counts, proposals)
+
+    @api.model
+    def _ar_dispatch_batches(self, job, batches, counts, proposals):
+        """Carry out the company's batches of customers (lists of partner ids).
+
+        Default: each batch in this process, one after the other, with the cron's
+        progress and a commit after each (not in tests). A bridge addon (queue_job)
+        overrides it to hand the batches to job runners instead."""
+        total = sum(len(batch) for batch in batches)
         done = 0
-        for batch in split_every(self._batch_size(), partner_ids):
-            self._run_batch_safely(job, list(batch), counts, proposals)
+        for batch in batches:
+            self._run_batch_safely(job, batch, counts, proposals)
             done += len(batch)
-            if not dry_run:
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=len(partner_ids) - done
-                )
+            if not job.dry_run:
+                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
                 if not self._in_test():
                     self.env.cr.commit()  # pylint: disable=invalid-commit
 

@@ -135,10 +135,10 @@ class ResPartner(models.Model):
         """
         report = self.env.ref("ar_collections.action_report_customer_statement")
         partners = self.with_company(company)
-        streams = (
+        pdfs = (
             self.env["ir.actions.report"]
             .with_company(company)
-            ._render_qweb_pdf_prepare_streams(report, {}, res_ids=partners.ids)
+            ._ar_render_pdfs(report, partners.ids)
         )
         today = fields.Date.context_today(self)
         attachments = self.env["ir.attachment"].create(
@@ -149,7 +149,7 @@ class ResPartner(models.Model):
                         partner=partner.name,
                         date=today,
                     ),
-                    "raw": streams[partner.id]["stream"].getvalue(),
+                    "raw": pdfs[partner.id],
                     "mimetype": "application/pdf",
                     "res_model": "res.partner",
                     "res_id": partner.id,

@@ -532,7 +532,10 @@ INVALID = [
         R("{template: m.first}", "{template: m.first, tmpl: x}"),
         9,
         "steps[0].actions[0].email.tmpl",
-        "unknown key 'tmpl'; expected one of: template, attach_statement",
+        (
+            "unknown key 'tmpl'; expected one of: template, attach_statement, "
+            "attach_invoices, letterhead"
+        ),
     ),
     (
         R("{template: m.first}", "{}"),
@@ -563,8 +566,8 @@ INVALID = [
         9,
         "steps[0].actions[0].email",
         (
-            "expected a mapping of parameters (template, attach_statement), "
-            "got a string 'm.first'"
+            "expected a mapping of parameters (template, attach_statement, "
+            "attach_invoices, letterhead), got a string 'm.first'"
         ),
     ),
     (
