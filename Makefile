@@ -153,7 +153,7 @@ bench-clean:
 
 # ----------------------------------------------------------------------- i18n
 
-# Odoo's export of $(DB_I18N) (updated first) gives each addon's .pot; msgmerge keeps
+# Odoo's export of $(DB_I18N) (updated first) gives each installed addon's .pot; msgmerge keeps
 # the translations of i18n/*.po.
 i18n: check
 	@tools/i18n.sh $(DB_I18N)

@@ -9,16 +9,17 @@
 #
 #   tools/i18n.sh DB       (make i18n DB_I18N=DB; default $DB_TEST)
 #
-# DB must exist and have every addon of I18N_ADDONS installed (make test-db builds
-# such a database: $DB_TEST). I18N_ADDONS and I18N_LANGS are space-separated.
+# DB must exist and have our addons installed (make test-db builds such a database:
+# $DB_TEST). I18N_ADDONS (space-separated) chooses the addons, each of which must
+# be installed in DB; by default, every addon of this repository installed in DB
+# (the others are listed as skipped). I18N_LANGS: the languages.
 # shellcheck source=tools/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 db="${1:-}"
-addons="${I18N_ADDONS:-ar_collections ar_collections_sale}"
 langs="${I18N_LANGS:-sv_SE nb_NO el_GR fr_FR}"
 work="$BUILD/i18n"
-needs="a database where $addons are installed (make test-db builds one: ${DB_TEST:-ar_test})"
+needs="a database where our addons are installed (make test-db builds one: ${DB_TEST:-ar_test})"
 
 [ -n "$db" ] || die "usage: tools/i18n.sh DB (make i18n DB_I18N=DB): it needs $needs"
 check_odoo_src
@@ -28,9 +29,27 @@ for tool in msgmerge msginit msgattrib msgfmt; do
 done
 # odoo-bin would create a missing database: check first.
 db_exists "$db" || die "database $db does not exist: make i18n needs $needs"
+module_state() {
+    sql "$db" "select state from ir_module_module where name = '$1'" 2>/dev/null || true
+}
+if [ -n "${I18N_ADDONS:-}" ]; then
+    addons="$I18N_ADDONS"
+else
+    addons=""
+    for manifest in */__manifest__.py; do
+        addon="${manifest%%/*}"
+        if [ "$(module_state "$addon")" = installed ]; then
+            addons="$addons $addon"
+        else
+            echo "   skipped: $addon is not installed in $db (no .pot exported for it)"
+        fi
+    done
+    addons="${addons# }"
+    [ -n "$addons" ] || die "none of our addons is installed in $db: make i18n needs $needs"
+fi
 for addon in $addons; do
     [ -f "$addon/__manifest__.py" ] || die "$addon: no such addon in $ROOT (I18N_ADDONS)"
-    state="$(sql "$db" "select state from ir_module_module where name = '$addon'" 2>/dev/null || true)"
+    state="$(module_state "$addon")"
     [ "$state" = installed ] \
         || die "$addon is not installed in $db (state: ${state:-unknown}): make i18n needs $needs"
 done
@@ -85,9 +104,13 @@ for addon in $addons; do
         msgattrib --no-obsolete --output-file="$po.tmp" "$po" \
             && mv "$po.tmp" "$po" || die "msgattrib --no-obsolete $po failed"
         msgfmt --check --output-file=/dev/null "$po" || die "msgfmt --check $po failed"
-        total="$(msgattrib --no-obsolete "$pot" | grep -c '^msgid ' || true)"
-        untranslated="$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)"
-        # both counts include the header entry
-        echo "   $po: $((total - untranslated)) / $((total - 1)) terms translated"
+        # "N translated messages[, F fuzzy translations][, U untranslated messages]."
+        stats="$(LC_ALL=C msgfmt --statistics --output-file=/dev/null "$po" 2>&1)"
+        translated="$(grep -oE '^[0-9]+ translated' <<<"$stats" | grep -oE '[0-9]+' || echo 0)"
+        total="$translated"
+        for count in $(grep -oE '[0-9]+ (fuzzy|untranslated)' <<<"$stats" | grep -oE '^[0-9]+'); do
+            total=$((total + count))
+        done
+        echo "   $po: $translated / $total terms translated"
     done
 done

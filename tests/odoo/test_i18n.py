@@ -21,7 +21,7 @@ from odoo.tools.translate import PoFileReader, TranslationImporter, xml_translat
 from .common import MONDAY, CollectionsCase
 
 LANGS = ("sv_SE", "nb_NO", "el_GR", "fr_FR")
-ADDONS = ("ar_collections", "ar_collections_sale")
+ADDONS = ("ar_collections", "ar_collections_sale", "ar_collections_payment")
 # placeholders a translation must keep exactly
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|\{\{.*?\}\}|\$\{.*?\}")
 TAG = re.compile(r"<[^>]+>")
