@@ -100,6 +100,18 @@ class I18nCase(CollectionsCase):
                     terms.append(entry.msgid)
         return terms
 
+    def _view_terms(self, xmlid, seen=None):
+        """Terms of the QWeb view ``xmlid`` and of the views of ours it calls."""
+        seen = set() if seen is None else seen
+        if xmlid in seen or not xmlid.startswith("ar_collections."):
+            return []
+        seen.add(xmlid)
+        terms = self._pot_terms("ir.ui.view", "arch_db", xmlid)
+        arch = self.env.ref(xmlid).with_context(lang="en_US").arch_db
+        for called in re.findall(r't-call="([\w.]+)"', arch):
+            terms += self._view_terms(called, seen)
+        return terms
+
     def _template_terms(self, template):
         """English terms of a mail template: subject, body (split as Odoo does)
         and the views it calls, without the sample texts of t-out elements."""
@@ -110,7 +122,7 @@ class I18nCase(CollectionsCase):
             terms += _terms(body)
             samples |= {text.strip() for _tag, text in SAMPLE.findall(body)}
             for called in re.findall(r't-call="([\w.]+)"', body):
-                terms += self._pot_terms("ir.ui.view", "arch_db", called)
+                terms += self._view_terms(called)
         return [term for term in terms if term.strip() not in samples]
 
     def _translations(self, po):
@@ -279,9 +291,7 @@ class TestNoticesInEachLanguage(I18nCase):
                     report_ref, record.ids
                 )
                 text = _plain(html.decode())
-                view_terms = self._pot_terms(
-                    "ir.ui.view", "arch_db", f"{report.report_name}_document"
-                )
+                view_terms = self._view_terms(report.report_name)
                 self.assertTrue(view_terms, report.report_name)
                 greek = [
                     _words(translations[term])
