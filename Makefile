@@ -144,8 +144,8 @@ drop-demo:
 bench-db: check
 	@tools/bench_db.sh
 
-bench: bench-db
-	@source tools/lib.sh && odoo_shell $(DB_BENCH) tools/bench.py
+bench: check
+	@tools/bench_db.sh bench
 
 bench-clean:
 	@tools/setup.sh

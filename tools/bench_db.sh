@@ -6,6 +6,12 @@
 # updated (-u ar_collections) once.
 #
 #   tools/bench_db.sh          (re)create $DB_BENCH from the template
+#   tools/bench_db.sh bench    make bench: for each size of BENCH_SIZES ("10000/1000
+#                              100000/10000"; default BENCH_INVOICES/BENCH_CUSTOMERS),
+#                              tools/bench.py on a fresh copy with HTML e-mails, again
+#                              with the statement PDF on every e-mail (BENCH_PDF=0:
+#                              not), tools/bench_queue.sh when it exists (the queue_job
+#                              run over two servers), then the table of tools/bench_report.py
 #   tools/bench_db.sh clean    drop every database whose name starts with $DB_BENCH
 # shellcheck source=tools/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +24,32 @@ addon_hash() {
     find ar_collections -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
         | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40
 }
+
+if [ "${1:-}" = bench ]; then
+    results="$BUILD/bench-results.jsonl"
+    : > "$results"
+    for size in ${BENCH_SIZES:-$BENCH_INVOICES/$BENCH_CUSTOMERS}; do
+        export BENCH_INVOICES="${size%/*}" BENCH_CUSTOMERS="${size#*/}"
+        modes=html
+        [ "${BENCH_PDF:-1}" = 0 ] || modes="html pdf"
+        for mode in $modes; do
+            "$0" || die "bench database for $size"
+            log "bench $size, $mode e-mails"
+            BENCH_MODE=$mode BENCH_RESULTS="$results" odoo_shell "$bench" tools/bench.py \
+                || die "tools/bench.py ($size, $mode)"
+        done
+        # The queue_job figure (h7): tools/bench_queue.sh, on a fresh copy $DB_BENCH,
+        # appends {"size", "mode": "queue", "label": "2 servers", "seconds"} to
+        # $BENCH_RESULTS, or nothing when queue_job is not installed.
+        if [ -x tools/bench_queue.sh ]; then
+            "$0" || die "bench database for $size"
+            BENCH_RESULTS="$results" DB_BENCH="$bench" tools/bench_queue.sh \
+                || log "tools/bench_queue.sh failed ($size)"
+        fi
+    done
+    "${PYTHON:-python3}" tools/bench_report.py "$results"
+    exit 0
+fi
 
 if [ "${1:-}" = clean ]; then
     for db in $(sql postgres "select datname from pg_database where datname like '${bench}%'"); do

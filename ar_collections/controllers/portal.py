@@ -170,6 +170,11 @@ class ArCollectionsPortal(CustomerPortal):
                     context, suffix, **params
                 ),
                 "ar_online_payment": False,
+                "other_companies": (
+                    self._ar_open_moves(customer, None).company_id - company
+                    if context["notice"] is None
+                    else env["res.company"]
+                ),
             }
         )
         return values

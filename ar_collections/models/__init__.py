@@ -7,6 +7,7 @@ from . import ar_collection_event
 from . import ar_collection_notice
 from . import ar_collection_run
 from . import ar_collection_run_execution
+from . import ar_collection_run_notes
 from . import ir_actions_report
 from . import ar_collection_action
 from . import ar_collection_channel_notice
@@ -28,6 +29,7 @@ from . import ar_dunning_ladder_letterhead
 from . import res_company
 from . import res_config_settings
 from . import mail_mail
+from . import mail_template
 from . import ar_credit_hold
 from . import ar_approval_mixin
 from . import ar_credit_recommendation

@@ -427,12 +427,16 @@ class ArAgencyCaseFile(models.Model):
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 )
             )
+        invoice_pdfs = self.env["ir.actions.report"]._ar_render_pdfs(
+            "account.account_invoices", self.move_ids.ids
+        )
         for move in self.move_ids:
-            content = self.env["ir.actions.report"]._render_qweb_pdf(
-                "account.account_invoices", move.ids
-            )[0]
             vals_list.append(
-                (f"{move.name.replace('/', '_')}.pdf", content, "application/pdf")
+                (
+                    f"{move.name.replace('/', '_')}.pdf",
+                    invoice_pdfs[move.id],
+                    "application/pdf",
+                )
             )
         attachments = Attachment.create(
             [

@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import _, api, models
 
+from .account_move import OPEN_PAYMENT_STATES
+
 INVOICE_REPORT = "account.account_invoices"
 
 
@@ -132,6 +134,7 @@ class ArCollectionAction(models.AbstractModel):
     @api.model
     def _ar_render_notices(self, notices, render_fields):
         """Render the notices with their templates: {notice_id: rendered values}."""
+        notices._ar_prepare_links()
         rendered = {}
         for template in notices.template_id:
             batch = notices.filtered(lambda notice, t=template: notice.template_id == t)
@@ -199,7 +202,7 @@ class ArCollectionAction(models.AbstractModel):
         )
         invoice_moves = {
             notice.id: notice.move_ids.filtered(
-                lambda m: m.payment_state in ("not_paid", "partial")
+                lambda m: m.payment_state in OPEN_PAYMENT_STATES
             )
             for action, notice in pairs
             if action.action.params.get("attach_invoices")

@@ -1,9 +1,11 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from .account_move import OPEN_PAYMENT_STATES
 
 CHANNELS = [("email", "E-mail"), ("letter", "Letter")]
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class ArCollectionNotice(models.Model):
@@ -222,6 +224,7 @@ class ArCollectionNotice(models.Model):
         self.ensure_one()
         if not self.online_payment_enabled:
             return ""
+        self._ar_ensure_tokens(self)
         return self._ar_absolute_url(self.get_portal_url())
 
     def get_bank_accounts(self):
@@ -278,18 +281,29 @@ class ArCollectionNotice(models.Model):
         return self.get_base_url() + path
 
     @api.model
-    def _ar_ensure_tokens(self, moves):
-        """Give the invoices without one their portal access token, in one query
-        (``get_portal_url`` would write them one by one)."""
-        missing = moves.filtered(lambda m: not m.access_token)
+    def _ar_ensure_tokens(self, records):
+        """Give the records (invoices, notices) without one their portal access
+        token, in one query (``get_portal_url`` would write them one by one)."""
+        missing = records.filtered(lambda r: not r.access_token)
         if not missing:
             return
         self.env.cr.execute(
-            "UPDATE account_move SET access_token = gen_random_uuid()::text "
-            "WHERE id IN %s AND access_token IS NULL",
-            [tuple(missing.ids)],
+            SQL(
+                "UPDATE %s SET access_token = gen_random_uuid()::text "
+                "WHERE id IN %s AND access_token IS NULL",
+                SQL.identifier(missing._table),
+                tuple(missing.ids),
+            )
         )
         missing.invalidate_recordset(["access_token"])
+
+    def _ar_prepare_links(self):
+        """Before a batch is rendered: the access tokens of the notices with
+        online payment and of their invoices, in a query per model."""
+        online = self.filtered("online_payment_enabled")
+        if online:
+            self._ar_ensure_tokens(online)
+            self._ar_ensure_tokens(online.move_ids | online.upcoming_move_ids)
 
     def action_print_letter(self):
         return self.env.ref(

@@ -205,11 +205,9 @@ class ArCollectionRun(models.AbstractModel):
 
     @api.model
     def _ar_dispatch_batches(self, job, batches, counts, proposals):
-        """Carry out the company's batches of customers (lists of partner ids).
-
-        Default: each batch in this process, one after the other, with the cron's
-        progress and a commit after each (not in tests). A bridge addon (queue_job)
-        overrides it to hand the batches to job runners instead."""
+        """Carry out one company's batches of customer ids: here in-process, one
+        transaction each (committed when not in a test). ``ar_collections_queue``
+        enqueues them as jobs instead."""
         total = sum(len(batch) for batch in batches)
         done = 0
         for batch in batches:

@@ -310,10 +310,11 @@ class ArCollectionRun(models.AbstractModel):
                 results="; ".join(results),
             )
         self.env["ar.collection.event"]._create_log_rows(vals_list)
-        if notes:
-            self.env["account.move"].browse(list(notes))._message_log_batch(
-                bodies=notes, author_id=self.env.ref("base.partner_root").id
-            )
+        self._ar_log_notes(
+            self.env["account.move"].browse(list(notes)),
+            notes,
+            self.env.ref("base.partner_root"),
+        )
         kinds = self._action_kinds()
         for customer_action in customer_actions:
             if outcomes.get(customer_action, {}).get("state") not in STATE_COUNTS:

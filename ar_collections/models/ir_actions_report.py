@@ -124,6 +124,7 @@ class IrActionsReport(models.Model):
                 )
             )
         report = self._get_report(report_ref)
+        data = self._ar_pdf_data(report_ref, res_ids, data)
         this = self.with_context(debug=False, webp_as_jpg=True)
         result = this._ar_stored_pdfs(report, res_ids)
         todo = [res_id for res_id in res_ids if res_id not in result]
@@ -158,6 +159,22 @@ class IrActionsReport(models.Model):
                     raise UserError(error)
                 result.update(self._ar_split_pdf(pdf, chunk, token))
         return result
+
+    @api.model
+    def _ar_pdf_data(self, report_ref, res_ids, data):
+        """The report's data, as Odoo's ``_pre_render_qweb_pdf`` prepares it."""
+        data = dict(data or {}, report_type="pdf", debug=False)
+        if self._is_invoice_report(report_ref):
+            invoices = self.env["account.move"].browse(res_ids)
+            if any(move.move_type == "entry" for move in invoices):
+                raise UserError(_("Only invoices could be printed."))
+            if (
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("account.display_name_in_footer")
+            ):
+                data["display_name_in_footer"] = True
+        return data
 
     @api.model
     def _ar_stored_pdfs(self, report, res_ids):

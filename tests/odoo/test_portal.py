@@ -141,6 +141,46 @@ class TestPortalAccess(PortalCase):
         self.assertEqual(promise.source, "portal")
         self.assertEqual(promise.partner_id, self.customer)
 
+    def test_portal_user_pages_one_company_at_a_time(self):
+        company_2 = self.setup_other_company()["company"]
+        self.env.user.company_ids |= company_2
+        elsewhere = self._make_invoice(
+            self.customer, self.today - timedelta(days=3), 77, company=company_2
+        )
+        user = new_test_user(self.env, login="acme_two", groups="base.group_portal")
+        user.partner_id.parent_id = self.customer
+        self.authenticate("acme_two", "acme_two")
+        page = self.open_page("/my/collections")
+        # Invoice numbers repeat across companies: compare the invoice links.
+        self.assertIn(f"/my/invoices/{self.late.id}?", page)
+        self.assertNotIn(f"/my/invoices/{elsewhere.id}?", page)
+        self.assertIn(f"/my/collections?company_id={company_2.id}", page)
+        page_2 = self.open_page(f"/my/collections?company_id={company_2.id}")
+        self.assertIn(f"/my/invoices/{elsewhere.id}?", page_2)
+        self.assertNotIn(f"/my/invoices/{self.late.id}?", page_2)
+        # A form of the second company's page cannot cover the first's invoices.
+        response = self.post(
+            "promise",
+            {
+                "move_ids": [str(self.late.id)],
+                "amount": "10",
+                "date": str(self.today + timedelta(days=3)),
+            },
+            page=page_2,
+            url=f"/my/collections/promise?company_id={company_2.id}",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Only your own open invoices", response.text)
+        self.assertFalse(self.promises())
+
+    def test_portal_home_links_to_the_page(self):
+        user = new_test_user(self.env, login="acme_home", groups="base.group_portal")
+        user.partner_id.parent_id = self.customer
+        self.authenticate("acme_home", "acme_home")
+        page = self.open_page("/my")
+        self.assertIn('href="/my/collections"', page)
+        self.assertIn("Your overdue invoices", page)
+
     def test_anonymous_visitor_needs_a_login_for_the_account_page(self):
         response = self.url_open("/my/collections", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
@@ -198,6 +238,14 @@ class TestPortalPromise(PortalCase):
             [("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(row.open_promise_id, promise)
+
+    def test_confirmation_goes_out_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        self.post("promise", self.promise_data())
+        promise = self.promises()
+        template = self.env.ref("ar_collections.mail_template_promise_confirmation")
+        self.assertEqual(template._render_lang(promise.ids)[promise.id], "fr_FR")
 
     def test_replayed_form_creates_one_promise(self):
         page = self.open_page()
@@ -269,6 +317,9 @@ class TestPortalPromise(PortalCase):
         self.assertFalse(self.promises())
 
     def test_broken_portal_promise_is_handled_like_a_phone_promise(self):
+        self.ladder.yaml_source = self.ladder.yaml_source.replace(
+            "\nsteps:", "\non_broken_promise: {step: final_demand}\nsteps:", 1
+        )
         self.post("promise", self.promise_data(amount="100"))
         promise = self.promises()
         self.assertEqual(promise.source, "portal")
@@ -296,6 +347,9 @@ class TestPortalPromise(PortalCase):
             ],
             "broken",
         )
+        # The ladder's on_broken_promise jump applies to it.
+        jumps = self.env["ar.collection.run"]._get_jumps(self.late, after)
+        self.assertEqual(jumps, {self.late.id: "final_demand"})
 
 
 class TestPortalDispute(PortalCase):

@@ -95,5 +95,22 @@ registry.category("web_tour.tours").add("ar_collections_portal_collector", {
             content: "... and the dispute opened on the portal",
             trigger: ".o-mail-Message:contains('Dispute opened on the portal')",
         },
+        {
+            content: "The smart buttons count the portal promise",
+            trigger: ".oe_stat_button [name=collection_promise_count]:contains('1')",
+        },
+        {
+            content: "... and the portal dispute",
+            trigger: ".oe_stat_button [name=collection_dispute_count]:contains('1')",
+        },
+        {
+            content: "Open the customer's promises",
+            trigger: ".oe_stat_button:has([name=collection_promise_count])",
+            run: "click",
+        },
+        {
+            content: "The promise says it was made on the portal",
+            trigger: ".o_data_row td[name=source]:contains('Customer portal')",
+        },
     ],
 });
