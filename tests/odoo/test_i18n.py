@@ -14,6 +14,7 @@ from datetime import timedelta
 import lxml.html
 import polib
 
+from odoo import fields
 from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 from odoo.tools.translate import PoFileReader, TranslationImporter, xml_translate
@@ -247,6 +248,45 @@ class TestNoticesInEachLanguage(I18nCase):
                         f"English left in the {lang} {template.name}: {text}",
                     )
                     self.assertIn(notice.move_ids.name, text)
+
+    def test_promise_confirmation_and_payment_plan_in_each_language(self):
+        today = fields.Date.context_today(self.env.user)
+        for lang in LANGS:
+            self._load(lang)
+            translations = self._translations(self._po(lang))
+            partner = self._make_customer(
+                f"Kund {lang}", f"{lang.lower()}@example.com", lang=lang
+            )
+            invoice = self._make_invoice(partner, today - timedelta(days=20))
+            promise = self.env["ar.collection.promise"].create(
+                {
+                    "partner_id": partner.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "amount": 50.0,
+                    "date": today + timedelta(days=10),
+                    "date_start": today,
+                }
+            )
+            plan = self.env["ar.payment.plan"].create(
+                {
+                    "partner_id": partner.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "amount_total": invoice.amount_residual,
+                }
+            )
+            for xmlid, record in (
+                ("ar_collections.mail_template_promise_confirmation", promise),
+                ("ar_collections.mail_template_payment_plan", plan),
+            ):
+                template = self.env.ref(xmlid)
+                with self.subTest(lang=lang, template=template.name):
+                    text = self._render(template, record)
+                    self.assertFalse(
+                        _english_left(
+                            text, self._template_terms(template), translations
+                        ),
+                        f"English left in the {lang} {template.name}: {text}",
+                    )
 
     def test_the_check_finds_a_term_missing_from_the_po_file(self):
         """One term of the first notice's body left in English in sv_SE.po: the
