@@ -165,6 +165,13 @@ class TestNoticeContent(CollectionsCase):
             body,
         )
         self.assertNotIn("BE71096123456769", body)
+        # A printed letter cannot be clicked: it prints the address of the page.
+        self.assertNotIn("ar_notice_pay_url", body)
+        notice.channel = "letter"
+        self.assertIn(
+            f'class="ar_notice_pay_url">{base}/my/collections/{notice.id}?',
+            self._body(notice),
+        )
 
     def test_without_online_payment_the_bank_details_and_references(self):
         overdue = self._make_invoice(self.customer, MONDAY - timedelta(days=10))
