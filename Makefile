@@ -5,6 +5,7 @@
 #   make test    pure tests, fresh test database, Odoo + browser tests, Odoo's own tests
 #   make bench   time a full collections run and a same-day rerun
 #   make lint    ruff check + ruff format --check
+#   make i18n    export the .pot of our addons, merge it into their .po files
 #   make stop    stop the local PostgreSQL and the mail catcher that make started
 #
 # Odoo itself is not installed as a package: the venv gets a .pth file that points
@@ -25,6 +26,8 @@ BENCH_INVOICES ?= 20000
 BENCH_CUSTOMERS ?= 2000
 # make run UPDATE=1: update ar_collections in the demo database before serving
 UPDATE ?=
+# make i18n: the database the terms are exported from (our addons installed)
+DB_I18N ?= $(DB_TEST)
 # what each database gets installed (the sale bridge ar_collections_sale is tested)
 MODULES ?= account,sale,ar_collections
 TEST_MODULES ?= account,ar_collections,sale,ar_collections_sale,ar_collections_test_kind,account_payment,payment_demo,ar_collections_payment,queue_job,ar_collections_queue
@@ -44,7 +47,8 @@ VENV_STAMP := $(VENV)/.ar_collections-requirements.stamp
 RESULTS := $(BUILD)/test-results
 
 .PHONY: help run test bench lint format venv check check-browser conf stop \
-        test-pure test-db test-odoo test-host demo-db bench-db drop-demo bench-clean clean
+        test-pure test-db test-odoo test-host demo-db bench-db drop-demo bench-clean clean \
+        i18n
 
 help:
 	@echo "make run     demo database $(DB_DEMO) (admin/admin) served on http://localhost:$(PORT)"
@@ -52,6 +56,7 @@ help:
 	@echo "make test    pure tests + fresh $(DB_TEST) + Odoo and browser tests + Odoo's own tests"
 	@echo "make bench   full run and same-day rerun on $(BENCH_INVOICES) invoices / $(BENCH_CUSTOMERS) customers"
 	@echo "make lint    ruff check and ruff format --check on $(LINT_PATHS)"
+	@echo "make i18n    .pot from Odoo's export of $(DB_I18N) (DB_I18N=...), merged into i18n/*.po"
 	@echo "make format  ruff's fixes and formatting"
 	@echo "make check   check the machine; start the local PostgreSQL if none answers"
 	@echo "make stop    stop the local PostgreSQL ($(BUILD)/pg) and the mail catcher"
@@ -145,6 +150,13 @@ bench: check
 bench-clean:
 	@tools/setup.sh
 	@tools/bench_db.sh clean
+
+# ----------------------------------------------------------------------- i18n
+
+# Odoo's export of $(DB_I18N) (updated first) gives each installed addon's .pot; msgmerge keeps
+# the translations of i18n/*.po.
+i18n: check
+	@tools/i18n.sh $(DB_I18N)
 
 # ----------------------------------------------------------------------- lint
 

@@ -9,8 +9,10 @@ stdin:
 Works on a fresh ``--without-demo=all`` database with only account and
 ar_collections installed: it loads the generic chart of accounts when the company
 has none, creates what it needs (tags, products, collectors, ~40 customers in 9
-countries, ~150 posted invoices due from 90 days ago to 30 days ahead, some fully or
-partly paid), runs the collections once and commits. Running it again does nothing.
+countries, those of Sweden, Norway, Greece and France in their own language, which
+it activates with its translations, ~150 posted invoices due from 90 days ago to 30
+days ahead, some fully or partly paid), runs the collections once and commits.
+Running it again does nothing.
 """
 
 import logging
@@ -72,6 +74,8 @@ CUSTOMERS = [
     tuple(field.strip() for field in line.split("|"))
     for line in CUSTOMERS_TABLE.strip().splitlines()
 ]
+# the customers of these countries speak (and get their notices in) their language
+LANG_BY_COUNTRY = {"SE": "sv_SE", "NO": "nb_NO", "GR": "el_GR", "FR": "fr_FR"}
 # customers without the B2B tag (they fall to the company's fallback ladder)
 NOT_B2B = {
     "Utrecht Fietsen",
@@ -180,12 +184,24 @@ def collectors():
     return users
 
 
+def languages():
+    """Activate the customers' languages and load their translations."""
+    codes = sorted(LANG_BY_COUNTRY.values())
+    for code in codes:
+        env["res.lang"]._activate_lang(code)
+    env["ir.module.module"].search([("state", "=", "installed")])._update_translations(
+        filter_lang=codes
+    )
+
+
 def customers(tag, collector_users):
     Partner = env["res.partner"]
     partners = Partner
     has_collector = "collector_id" in Partner._fields
     for i, (code, name, city, domain, contact) in enumerate(CUSTOMERS, start=1):
+        lang = LANG_BY_COUNTRY.get(code, "en_US")
         vals = {
+            "lang": lang,
             "name": name,
             "is_company": True,
             "ref": f"{REF_PREFIX}{i:03d}",
@@ -201,6 +217,7 @@ def customers(tag, collector_users):
                     {
                         "name": contact,
                         "type": "contact",
+                        "lang": lang,
                         "function": "Accounts payable",
                         "email": f"{contact.split()[0].lower()}@{domain}",
                     }
@@ -208,6 +225,7 @@ def customers(tag, collector_users):
                 Command.create(
                     {
                         "type": "invoice",
+                        "lang": lang,
                         "name": "Accounts payable",
                         "email": f"invoices@{domain}",
                     }
@@ -307,6 +325,7 @@ def main():
     if not tag:
         tag = env["res.partner.category"].create({"name": "B2B"})
     collector_users = collectors()
+    languages()
     partners = customers(tag, collector_users)
     moves = invoices(partners, journal, terms, product_list)
     n_full, n_part = payments(moves, bank)

@@ -55,11 +55,12 @@ class ArAgencyReferralImport(models.Model):
             self._close(CLOSING_STATUSES[status], note=note)
         elif status != self.state and self.state in ACTIVE_STATES:
             self._transition({"state": status})
+            note_suffix = f" ({note})" if note else ""
             self.message_post(
                 body=_(
                     "Agency update: %(status)s%(note)s",
                     status=dict(AGENCY_STATUSES)[status],
-                    note=f" ({note})" if note else "",
+                    note=note_suffix,
                 ),
                 subtype_xmlid="mail.mt_note",
             )

@@ -105,6 +105,7 @@ class ArAgencyReferralLifecycle(models.Model):
         """Close with ``reason``; propose a write-off of what is still owed when the
         agency returns the case, and bill the commission (per-referral agencies)."""
         today = fields.Date.context_today(self)
+        note_suffix = f" {note}" if note else ""
         for referral in self:
             with referral._ar_unlocked():
                 referral.line_ids._freeze()
@@ -119,7 +120,7 @@ class ArAgencyReferralLifecycle(models.Model):
                     recovered=referral.amount_recovered,
                     referred=referral.amount_referred,
                     commission=referral.commission_amount,
-                    note=f" {note}" if note else "",
+                    note=note_suffix,
                 ),
                 subtype_xmlid="mail.mt_note",
             )

@@ -238,12 +238,13 @@ class ArWriteOffRequest(models.Model):
                 }
             )
             request._ar_close_approval_activities(feedback=comment)
+            comment_suffix = f": {comment}" if comment else "."
             request.message_post(
                 body=_(
                     "Approved by %(user)s as %(group)s%(comment)s",
                     user=user.name,
                     group=approval.group_id.full_name,
-                    comment=f": {comment}" if comment else ".",
+                    comment=comment_suffix,
                 ),
                 subtype_xmlid="mail.mt_note",
             )

@@ -46,6 +46,14 @@ class ReportCustomerStatement(models.AbstractModel):
                     "bucket": bucket_of((today - due).days) if due else "not_due",
                 }
             )
+        # the ageing headers in each customer's language (the report is in theirs)
+        bucket_labels = {}
+        for lang in set(partners.mapped("lang")):
+            ageing = self.env["ar.collection.ageing"].with_context(
+                lang=lang or self.env.lang
+            )
+            labels = dict(ageing._fields["bucket"]._description_selection(ageing.env))
+            bucket_labels[lang] = [(key, labels[key]) for key, _label in AGEING_BUCKETS]
         statements = {}
         for partner in partners:
             partner_lines = lines[partner.commercial_partner_id.id]
@@ -56,6 +64,7 @@ class ReportCustomerStatement(models.AbstractModel):
                 "lines": partner_lines,
                 "ageing": ageing,
                 "total": sum(line["residual"] for line in partner_lines),
+                "buckets": bucket_labels[partner.lang],
             }
         return {
             "doc_ids": docids,
