@@ -331,10 +331,14 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _ar_render_one_by_one(self, report_ref, res_ids, data):
+        """Odoo's own rendering, one record per call. Through ``_render_qweb_pdf``:
+        in tests it gives the HTML, as Odoo does, since wkhtmltopdf would wait for
+        the test server's assets while the request that called it holds the test
+        cursor."""
         result = {}
         for res_id in res_ids:
-            streams = self._render_qweb_pdf_prepare_streams(
-                report_ref, dict(data or {}), res_ids=[res_id]
+            content, _kind = self._render_qweb_pdf(
+                report_ref, [res_id], data=dict(data or {})
             )
-            result[res_id] = streams[res_id]["stream"].getvalue()
+            result[res_id] = content
         return result
