@@ -1,0 +1,52 @@
+"""The notice's dates and amounts (``get_formatter``) print exactly what QWeb's date
+and monetary widgets print, in the language the notice renders in."""
+
+from datetime import date, datetime, timedelta
+
+from odoo.tests import tagged
+
+from .common import MONDAY, CollectionsCase
+
+
+@tagged("post_install", "-at_install")
+class TestNoticeFormat(CollectionsCase):
+    def _widget(self, env, value, widget, **options):
+        return env["ir.qweb.field." + widget].value_to_html(value, options)
+
+    def test_formatter_matches_the_widgets_in_each_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        invoice = self._make_invoice(self.customer, MONDAY - timedelta(days=10))
+        notice = self.env["ar.collection.notice"].create(
+            {
+                "partner_id": self.customer.id,
+                "recipient_id": self.customer.id,
+                "company_id": self.company.id,
+                "step_code": "first_notice",
+                "channel": "email",
+                "date": MONDAY,
+                "move_ids": [(6, 0, invoice.ids)],
+            }
+        )
+        euro = self.env.ref("base.EUR")
+        usd = self.env.ref("base.USD")
+        self.assertNotEqual(euro.position, usd.position)
+        amounts = [0.0, 1234.5, -1234567.891, 0.005, 12, 1e9]
+        dates = [date(2026, 2, 20), datetime(2026, 2, 20, 23, 30), False, "2026-02-20"]
+        for lang in ("en_US", "fr_FR", "xx_XX"):  # xx_XX: not installed
+            env = notice.with_context(lang=lang).env
+            fmt = notice.with_env(env).get_formatter()
+            for value in dates:
+                self.assertEqual(
+                    fmt.date(value), self._widget(env, value, "date"), (lang, value)
+                )
+            for currency in (euro, usd):
+                for value in amounts:
+                    self.assertEqual(
+                        fmt.amount(value, currency),
+                        self._widget(env, value, "monetary", display_currency=currency),
+                        (lang, currency.name, value),
+                    )
+        french = notice.with_context(lang="fr_FR").get_formatter()
+        self.assertEqual(french.date(date(2026, 2, 20)), "20/02/2026")
+        with self.assertRaises(TypeError):
+            french.amount("12", euro)
