@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..models.ar_collection_notice_format import NoticeFormatter
 from .ar_collection_ageing import AGEING_BUCKETS, bucket_of
 
 
@@ -57,6 +58,12 @@ class ReportCustomerStatement(models.AbstractModel):
                 "ageing": ageing,
                 "total": sum(line["residual"] for line in partner_lines),
             }
+        # each statement renders in its customer's language (t-lang="partner.lang"):
+        # its dates and amounts too, the language looked up once per language
+        formatters = {
+            lang: NoticeFormatter(self.with_context(lang=lang).env)
+            for lang in set(partners.mapped("lang"))
+        }
         return {
             "doc_ids": docids,
             "doc_model": "res.partner",
@@ -66,4 +73,5 @@ class ReportCustomerStatement(models.AbstractModel):
             "today": today,
             "buckets": AGEING_BUCKETS,
             "statements": statements,
+            "formatters": formatters,
         }

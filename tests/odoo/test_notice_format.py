@@ -50,3 +50,29 @@ class TestNoticeFormat(CollectionsCase):
         self.assertEqual(french.date(date(2026, 2, 20)), "20/02/2026")
         with self.assertRaises(TypeError):
             french.amount("12", euro)
+
+    def test_statement_prints_each_customer_in_its_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self._make_customer("Dupont SA", "dupont@example.com", lang="fr_FR")
+        english = self._make_customer("Smith Ltd", "smith@example.com", lang="en_US")
+        due = MONDAY - timedelta(days=10)
+        for partner in (french, english):
+            self._make_invoice(partner, due, amount=1234.5)
+        report = self.env.ref("ar_collections.action_report_customer_statement")
+        currency = self.company.currency_id
+        for partner in (french, english):
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html(report, partner.ids)[0]
+                .decode()
+            )
+            env = self.env(context=dict(self.env.context, lang=partner.lang))
+            for expected in (
+                self._widget(env, 1234.5, "monetary", display_currency=currency),
+                self._widget(env, due, "date"),
+            ):
+                self.assertIn(expected, html, partner.lang)
+        self.assertNotEqual(
+            self._widget(self.env(context={"lang": "fr_FR"}), due, "date"),
+            self._widget(self.env(context={"lang": "en_US"}), due, "date"),
+        )
