@@ -1,11 +1,16 @@
-"""The notice's dates and amounts (``get_formatter``) print exactly what QWeb's date
-and monetary widgets print, in the language the notice renders in."""
+"""The notice's and the statement's dates and amounts (``NoticeFormatter``) print
+exactly what QWeb's date and monetary widgets print, in the language the document
+renders in; the statement PDFs' queries do not grow with the customers."""
 
 from datetime import date, datetime, timedelta
 
 from odoo.tests import tagged
 
+from odoo.addons.ar_collections.models.ir_actions_report import PAPERFORMAT_MEMO
+
 from .common import MONDAY, CollectionsCase
+
+STATEMENT = "ar_collections.action_report_customer_statement"
 
 
 @tagged("post_install", "-at_install")
@@ -76,3 +81,22 @@ class TestNoticeFormat(CollectionsCase):
             self._widget(self.env(context={"lang": "fr_FR"}), due, "date"),
             self._widget(self.env(context={"lang": "en_US"}), due, "date"),
         )
+
+    def test_statement_pdfs_queries_do_not_grow_with_customers(self):
+        customers = self.env["res.partner"]
+        for index in range(6):
+            customer = self._make_customer(f"Customer {index}", f"c{index}@example.com")
+            self._make_invoice(customer, MONDAY - timedelta(days=10))
+            customers |= customer
+        Report = self.env["ir.actions.report"]
+        Report._ar_render_pdfs(STATEMENT, customers.ids)  # warm the caches
+        counts = []
+        for partners in (customers[1:3], customers[:6]):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            pdfs = Report._ar_render_pdfs(STATEMENT, partners.ids)
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(set(pdfs), set(partners.ids))
+        # no query per statement (the paper format used to be looked up per record)
+        self.assertLessEqual(counts[1], counts[0], "queries for 2, then 6 statements")
+        self.assertIsNone(self.env.cr.cache.get(PAPERFORMAT_MEMO))
