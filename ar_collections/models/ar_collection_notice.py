@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from .account_move import OPEN_PAYMENT_STATES
+from .ar_collection_notice_format import NoticeFormatter
 
 CHANNELS = [("email", "E-mail"), ("letter", "Letter")]
 
@@ -208,6 +209,13 @@ class ArCollectionNotice(models.Model):
         """Every open invoice the notice shows: the overdue ones, then those not yet
         due."""
         return self.get_overdue_lines() + self.get_upcoming_lines()
+
+    def get_formatter(self):
+        """Dates and amounts as the QWeb widgets print them in the language of the
+        notice's environment (the one its mail templates render in; the letter, which
+        renders in ``notice.lang``, passes it), looked up once for the whole notice."""
+        self.ensure_one()
+        return NoticeFormatter(self.env)
 
     def get_totals_by_currency(self):
         """[(currency, residual)] of the overdue listed invoices, one row per

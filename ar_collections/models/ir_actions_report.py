@@ -82,6 +82,9 @@ def _run_process(command, output_path):
         return pdf.read(), None
 
 
+PAPERFORMAT_MEMO = "ar_collections.paperformat_by_xmlid"
+
+
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
@@ -126,7 +129,32 @@ class IrActionsReport(models.Model):
         report = self._get_report(report_ref)
         data = self._ar_pdf_data(report_ref, res_ids, data)
         this = self.with_context(debug=False, webp_as_jpg=True)
-        result = this._ar_stored_pdfs(report, res_ids)
+        cache = self.env.cr.cache
+        owner = PAPERFORMAT_MEMO not in cache
+        cache.setdefault(PAPERFORMAT_MEMO, {})
+        try:
+            return this._ar_render_pdfs_batched(report, report_ref, res_ids, data)
+        finally:
+            if owner:
+                cache.pop(PAPERFORMAT_MEMO, None)
+
+    def get_paperformat_by_xmlid(self, xml_id):
+        """While ``_ar_render_pdfs`` renders, the paper format of a report is looked
+        up once, not for every record: Odoo's minimal layout (each record's header
+        and footer) asks for it with ``env.ref``, one query per record."""
+        memo = self.env.cr.cache.get(PAPERFORMAT_MEMO)
+        if memo is None or not xml_id:
+            return super().get_paperformat_by_xmlid(xml_id)
+        key = (xml_id, self.env.company.id)
+        if key not in memo:
+            memo[key] = super().get_paperformat_by_xmlid(xml_id).id
+        return self.env["report.paperformat"].browse(memo[key])
+
+    @api.model
+    def _ar_render_pdfs_batched(self, report, report_ref, res_ids, data):
+        """The PDFs of ``_ar_render_pdfs``: the stored ones, then the others in
+        batches."""
+        result = self._ar_stored_pdfs(report, res_ids)
         todo = [res_id for res_id in res_ids if res_id not in result]
         chunks = [
             todo[start : start + self._ar_pdf_batch_size()]
@@ -136,18 +164,18 @@ class IrActionsReport(models.Model):
             # Odoo's own path: several input pages (patched Qt), or the session
             # cookie wkhtmltopdf needs inside an HTTP request.
             for chunk in chunks:
-                result.update(this._ar_render_chunk_odoo(report_ref, chunk, data))
+                result.update(self._ar_render_chunk_odoo(report_ref, chunk, data))
             return result
         with ExitStack() as stack:
             pool = stack.enter_context(ThreadPoolExecutor(self._ar_pdf_workers()))
             tmpdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="ar_pdf."))
             jobs = []
             for index, chunk in enumerate(chunks):
-                prepared = this._ar_prepare_chunk(
+                prepared = self._ar_prepare_chunk(
                     report_ref, chunk, data, tmpdir, index
                 )
                 if prepared is None:  # one HTML document per record is not possible
-                    result.update(this._ar_render_one_by_one(report_ref, chunk, data))
+                    result.update(self._ar_render_one_by_one(report_ref, chunk, data))
                     continue
                 command, output_path, token = prepared
                 future = pool.submit(_run_process, command, output_path)

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..models.ar_collection_notice_format import NoticeFormatter
 from .ar_collection_ageing import AGEING_BUCKETS, bucket_of
 
 
@@ -66,6 +67,12 @@ class ReportCustomerStatement(models.AbstractModel):
                 "total": sum(line["residual"] for line in partner_lines),
                 "buckets": bucket_labels[partner.lang],
             }
+        # each statement renders in its customer's language (t-lang="partner.lang"):
+        # its dates and amounts too, the language looked up once per language
+        formatters = {
+            lang: NoticeFormatter(self.with_context(lang=lang).env)
+            for lang in set(partners.mapped("lang"))
+        }
         return {
             "doc_ids": docids,
             "doc_model": "res.partner",
@@ -75,4 +82,5 @@ class ReportCustomerStatement(models.AbstractModel):
             "today": today,
             "buckets": AGEING_BUCKETS,
             "statements": statements,
+            "formatters": formatters,
         }

@@ -1,0 +1,59 @@
+"""Dates and amounts of a notice as QWeb's ``date`` and ``monetary`` widgets print
+them, with the language looked up once per notice instead of once per value (each
+``get_lang`` goes through two ormcache lookups: most of the time of a run's e-mails
+went there, 40,000 values on a 10,000-invoice run)."""
+
+import ast
+import datetime
+
+import babel.dates
+from markupsafe import Markup
+
+from odoo.tools.misc import babel_locale_parse, format_date, get_lang, posix_to_ldml
+
+from odoo.addons.base.models.res_lang import intersperse
+
+
+class NoticeFormatter:
+    """The widgets' output for one language (``get_lang(env)``): same strings, same
+    markup (``ir.qweb.field.date`` and ``ir.qweb.field.monetary`` of Odoo 18)."""
+
+    def __init__(self, env):
+        self._env = env
+        lang = get_lang(env)
+        self._locale = babel_locale_parse(lang.code)
+        self._date_format = posix_to_ldml(lang.date_format, locale=self._locale)
+        self._grouping = ast.literal_eval(lang.grouping)
+        self._thousands_sep = lang.thousands_sep or ""
+        self._decimal_point = lang.decimal_point
+
+    def date(self, value):
+        """``{'widget': 'date'}``"""
+        if not value:
+            return ""
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            return format_date(self._env, value)
+        return babel.dates.format_date(
+            value, format=self._date_format, locale=self._locale
+        )
+
+    def amount(self, value, currency):
+        """``{'widget': 'monetary', 'display_currency': currency}``"""
+        if not isinstance(value, (int, float)):
+            raise TypeError("The value sent to the monetary widget is not a number.")
+        formatted = f"%.{currency.decimal_places}f" % currency.round(value)
+        parts = formatted.split(".")
+        parts[0] = intersperse(parts[0], self._grouping, self._thousands_sep)[0]
+        formatted = (
+            self._decimal_point.join(parts)
+            .replace(" ", "\N{NO-BREAK SPACE}")
+            .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+        )
+        pre = post = ""
+        if currency.position == "before":
+            pre = f"{currency.symbol or ''}\N{NO-BREAK SPACE}"
+        else:
+            post = f"\N{NO-BREAK SPACE}{currency.symbol or ''}"
+        return Markup('{pre}<span class="oe_currency_value">{0}</span>{post}').format(
+            formatted, pre=pre, post=post
+        )
