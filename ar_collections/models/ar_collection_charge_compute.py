@@ -390,7 +390,7 @@ class ArCollectionCharge(models.Model):
             _(
                 "%(days)s days at %(rate)s %% on %(principal)s",
                 days=period.days,
-                rate=f"{period.annual_rate.quantize(Decimal('0.01')):f}",
+                rate=format(period.annual_rate.quantize(Decimal("0.01")), "f"),
                 principal=currency.format(float(period.principal)),
             )
             for period in computation.periods

@@ -122,7 +122,7 @@ class ArCollectionCharge(models.Model):
                     "charge stands.",
                     charge=charge.display_name,
                     user=self.env.user.name,
-                    comment=f": {comment}" if comment else "",
+                    comment=": " + comment if comment else "",
                 )
             )
         return True

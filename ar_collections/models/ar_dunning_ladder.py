@@ -118,7 +118,7 @@ class ArDunningLadder(models.Model):
                         "The ladder cannot be saved; the last valid version stays in "
                         "force. Problems found:\n%(problems)s",
                         problems="\n".join(
-                            f"- {problem}" for problem in error.problems
+                            "- " + str(problem) for problem in error.problems
                         ),
                     )
                 ) from error
@@ -214,7 +214,7 @@ class ArDunningLadder(models.Model):
             parts.append(
                 _(
                     "overdue at least %(amount)s",
-                    amount=f"{parsed.applies_to.min_overdue:g}",
+                    amount=format(parsed.applies_to.min_overdue, "g"),
                 )
             )
         return "; ".join(parts)

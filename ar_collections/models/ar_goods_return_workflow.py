@@ -171,7 +171,7 @@ class ArGoodsReturn(models.Model):
                     "Approved by %(user)s as %(group)s%(comment)s",
                     user=user.name,
                     group=approval.group_id.full_name,
-                    comment=f": {comment}" if comment else ".",
+                    comment=": " + comment if comment else ".",
                 ),
                 subtype_xmlid="mail.mt_note",
             )
