@@ -55,7 +55,8 @@ for addon in $addons; do
 done
 
 mkdir -p "$work"
-tools/odoo_conf.sh "$db" >/dev/null
+# the test database has the test addons on its path too (tools/odoo_conf.sh)
+DB_TEST="$db" tools/odoo_conf.sh "$db" >/dev/null
 conf="$(conf_of "$db")"
 
 # 1. The database's records (mail templates, reports, views, fields) as in the code.

@@ -10,6 +10,7 @@ class ArCollectionNotice(models.Model):
 
     ar_open_charge_ids = fields.Many2many(
         "ar.collection.charge",
+        string="Open charges",
         compute="_compute_ar_open_charge_ids",
         compute_sudo=True,
         help="The charges on the notice's invoices, or carried by one of its charge "
