@@ -1,6 +1,7 @@
 """The posting of late-payment charges (an ``_inherit`` of ``ar.collection.charge``,
-split from the model): one customer document per customer and currency per run,
-one line per charge, an open receivable of its own."""
+split from the model): one customer document per customer and currency per run (or,
+as the company says, a debit note per late invoice), one line per charge, an open
+receivable of its own."""
 
 import json
 from collections import defaultdict
@@ -33,10 +34,9 @@ class ArCollectionCharge(models.Model):
         journal = company._ar_charge_journal()
         groups = defaultdict(list)
         for item in pending:
-            move = item["move"]
-            groups[(move.commercial_partner_id.id, move.currency_id.id)].append(item)
+            groups[self._ar_document_key(company, item["move"])].append(item)
         Move = self.env["account.move"].sudo().with_company(company)
-        open_documents = self._ar_documents_of_the_day(company, today, groups)
+        open_documents = self._ar_documents_of_the_day(company, today, pending)
         vals_list = []
         with Move._ar_posting_charges():
             for key, items in groups.items():
@@ -57,28 +57,37 @@ class ArCollectionCharge(models.Model):
         return self._ar_create_charges(vals_list)
 
     @api.model
-    def _ar_documents_of_the_day(self, company, today, groups):
-        """{(customer id, currency id): its charge document posted by this batch
-        (its charges have no event yet: no notice has shown it) and still unpaid}:
-        the fees and the interest of one run go on one document."""
-        documents = (
-            self.sudo()
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("date", "=", today),
-                    ("event_id", "=", False),  # this batch's: not notified yet
-                    ("partner_id", "in", list({key[0] for key in groups})),
-                    ("charge_move_id.state", "=", "posted"),
-                    ("charge_move_id.payment_state", "=", "not_paid"),
-                ]
-            )
-            .charge_move_id
+    def _ar_document_key(self, company, move):
+        """Which charges share a document: a customer's in one currency, or (debit
+        notes) those of one late invoice."""
+        if company.ar_charge_document == "debit_note":
+            return ("debit_note", move.id)
+        return (move.commercial_partner_id.id, move.currency_id.id)
+
+    @api.model
+    def _ar_documents_of_the_day(self, company, today, pending):
+        """{document key: its charge document posted by this batch (its charges
+        have no event yet: no notice has shown it) and still unpaid}: the fees and
+        the interest of one run go on one document."""
+        charges = self.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("date", "=", today),
+                ("event_id", "=", False),  # this batch's: not notified yet
+                (
+                    "partner_id",
+                    "in",
+                    list({item["move"].commercial_partner_id.id for item in pending}),
+                ),
+                ("charge_move_id.state", "=", "posted"),
+                ("charge_move_id.payment_state", "=", "not_paid"),
+            ]
         )
         return {
-            (document.commercial_partner_id.id, document.currency_id.id): document
-            for document in documents
-            if document.amount_residual == document.amount_total
+            self._ar_document_key(company, charge.move_id): charge.charge_move_id
+            for charge in charges
+            if charge.charge_move_id.amount_residual
+            == charge.charge_move_id.amount_total
         }
 
     @api.model
@@ -132,7 +141,8 @@ class ArCollectionCharge(models.Model):
                 )
             )
         names = ", ".join(dict.fromkeys(item["move"].name for item in items))
-        return {
+        debit_note = company.ar_charge_document == "debit_note"
+        vals = {
             "move_type": "out_invoice",
             "partner_id": first.partner_id.id,
             "journal_id": journal.id,
@@ -143,10 +153,15 @@ class ArCollectionCharge(models.Model):
             "invoice_payment_term_id": False,
             "fiscal_position_id": first.fiscal_position_id.id,
             "invoice_origin": names,
-            "ref": _("Late-payment charges on %(invoices)s", invoices=names),
+            "ref": _("Debit note on %(invoice)s", invoice=names)
+            if debit_note
+            else _("Late-payment charges on %(invoices)s", invoices=names),
             "ar_is_charge": True,
             "invoice_line_ids": lines,
         }
+        if debit_note and "debit_origin_id" in self.env["account.move"]._fields:
+            vals["debit_origin_id"] = first.id  # account_debit_note's link
+        return vals
 
     @api.model
     def _ar_line_label(self, item):

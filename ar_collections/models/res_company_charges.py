@@ -40,6 +40,18 @@ class ResCompany(models.Model):
         help="Income account of interest lines (default: the product's, then the "
         "journal's).",
     )
+    ar_charge_document = fields.Selection(
+        [
+            ("invoice", "One invoice per customer"),
+            ("debit_note", "A debit note on each late invoice"),
+        ],
+        string="Charges posted as",
+        default="invoice",
+        required=True,
+        help="One invoice per customer and currency per run, a line per late "
+        "invoice; or a debit note on each late invoice (linked to it as its debit "
+        "origin when the Debit Notes module, account_debit_note, is installed).",
+    )
     ar_charge_taxes = fields.Boolean(
         string="Charges bear the products' taxes",
         help="Off (the default): fees and interest are posted outside the scope of "

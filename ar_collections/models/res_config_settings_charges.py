@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     ar_interest_account_id = fields.Many2one(
         related="company_id.ar_interest_account_id", readonly=False
     )
+    ar_charge_document = fields.Selection(
+        related="company_id.ar_charge_document", readonly=False
+    )
     ar_charge_taxes = fields.Boolean(
         related="company_id.ar_charge_taxes", readonly=False
     )
