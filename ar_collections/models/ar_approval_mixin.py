@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class ArApprovalMixin(models.AbstractModel):
@@ -229,3 +229,39 @@ class ArApprovalMixin(models.AbstractModel):
             own = activities.filtered(lambda a: a.user_id == self.env.user)
             own.action_feedback(feedback=feedback or False)
         (activities - own).unlink()
+
+    def _ar_reject_pending_approval(self, comment):
+        """Reject each record on its pending approval row, for the models that keep
+        approval rows (``next_approval_id``, ``requester_id``: write-off requests,
+        returns of goods): refused unless the user may decide; the row, the state,
+        the activities and the requester are told why."""
+        user = self.env.user
+        for record in self:
+            why_not = record._ar_decision_refusal(user)
+            if why_not:
+                raise AccessError(
+                    _(
+                        "You cannot reject %(name)s: %(why)s.",
+                        name=record.display_name,
+                        why=why_not,
+                    )
+                )
+            record.next_approval_id.sudo().write(
+                {
+                    "state": "rejected",
+                    "user_id": user.id,
+                    "date": fields.Datetime.now(),
+                    "comment": comment,
+                }
+            )
+            record._ar_workflow_write(
+                {"state": "rejected", "decision_comment": comment}
+            )
+            record._ar_close_approval_activities(feedback=comment, done=False)
+            record.message_post(
+                body=_(
+                    "Rejected by %(user)s: %(comment)s", user=user.name, comment=comment
+                ),
+                partner_ids=record.requester_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )

@@ -186,36 +186,7 @@ class ArGoodsReturn(models.Model):
         """Refuse the return (a comment is required); its quantities are freed."""
         if not comment or not str(comment).strip():
             raise UserError(_("Say why the return of goods is rejected."))
-        user = self.env.user
-        for goods_return in self:
-            why_not = goods_return._ar_decision_refusal(user)
-            if why_not:
-                raise AccessError(
-                    _(
-                        "You cannot reject %(name)s: %(why)s.",
-                        name=goods_return.display_name,
-                        why=why_not,
-                    )
-                )
-            goods_return.next_approval_id.sudo().write(
-                {
-                    "state": "rejected",
-                    "user_id": user.id,
-                    "date": fields.Datetime.now(),
-                    "comment": comment,
-                }
-            )
-            goods_return._ar_workflow_write(
-                {"state": "rejected", "decision_comment": comment}
-            )
-            goods_return._ar_close_approval_activities(feedback=comment, done=False)
-            goods_return.message_post(
-                body=_(
-                    "Rejected by %(user)s: %(comment)s", user=user.name, comment=comment
-                ),
-                partner_ids=goods_return.requester_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
+        self._ar_reject_pending_approval(comment)
         return True
 
     # Accounting ----------------------------------------------------------------------

@@ -337,36 +337,7 @@ class ArWriteOffRequest(models.Model):
         """Refuse the request (a comment is required); it cannot be posted any more."""
         if not comment or not str(comment).strip():
             raise UserError(_("Say why the write-off is rejected."))
-        user = self.env.user
-        for request in self:
-            why_not = request._ar_decision_refusal(user)
-            if why_not:
-                raise AccessError(
-                    _(
-                        "You cannot reject %(name)s: %(why)s.",
-                        name=request.name,
-                        why=why_not,
-                    )
-                )
-            request.next_approval_id.sudo().write(
-                {
-                    "state": "rejected",
-                    "user_id": user.id,
-                    "date": fields.Datetime.now(),
-                    "comment": comment,
-                }
-            )
-            request._ar_workflow_write(
-                {"state": "rejected", "decision_comment": comment}
-            )
-            request._ar_close_approval_activities(feedback=comment, done=False)
-            request.message_post(
-                body=_(
-                    "Rejected by %(user)s: %(comment)s", user=user.name, comment=comment
-                ),
-                partner_ids=request.requester_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
+        self._ar_reject_pending_approval(comment)
         return True
 
     def action_reset_to_draft(self):
