@@ -4,6 +4,11 @@ from odoo.tools import SQL
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 CREDIT_HOLD_MOVE_TYPES = ("out_invoice", "out_receipt")
+SCHEDULE_FIELDS = (
+    "collection_next_date",
+    "collection_next_step",
+    "collection_ladder_id",
+)
 
 
 class AccountMove(models.Model):
@@ -258,39 +263,30 @@ class AccountMove(models.Model):
 
     @api.model
     def _ar_write_schedule(self, schedule):
-        """Store the run's bookkeeping on many invoices in one statement.
+        """Store the run's bookkeeping on many invoices.
 
         :param schedule: {move_id: (next_date, next step code or None,
             ladder id or None)}
 
-        These three fields are the run's own bookkeeping, nothing depends on them: they
-        are written in SQL because ``account.move.write`` re-synchronises journal items
-        and flags the moves as manually modified, which is wrong and slow here.
+        These three fields are the run's own bookkeeping, no stored field depends on
+        them. They are not written with ``account.move.write``, which
+        re-synchronises journal items and flags the moves as manually modified
+        (wrong and slow here): they are put in the cache as values to save, so
+        that the next flush writes them in the same UPDATE as the stage and step
+        the run's events recompute on the same invoices (each UPDATE of an invoice
+        writes a new row version and an entry in each of its 30 indexes).
         """
         if not schedule:
             return
-        rows = SQL(", ").join(
-            SQL(
-                "(%s::int, %s::date, %s::varchar, %s::int)",
-                move_id,
-                next_date,
-                step,
-                ladder_id,
-            )
-            for move_id, (next_date, step, ladder_id) in schedule.items()
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_move AS move SET collection_next_date = v.next_date,"
-                " collection_next_step = v.step, collection_ladder_id = v.ladder_id"
-                " FROM (VALUES %s) AS v(id, next_date, step, ladder_id)"
-                " WHERE move.id = v.id",
-                rows,
-            )
-        )
-        self.browse(list(schedule)).invalidate_recordset(
-            ["collection_next_date", "collection_next_step", "collection_ladder_id"]
-        )
+        moves = self.browse(list(schedule))
+        values = list(schedule.values())
+        for index, fname in enumerate(SCHEDULE_FIELDS):
+            field = self._fields[fname]
+            column = [
+                field.convert_to_cache(value[index] or False, self) for value in values
+            ]
+            self.env.cache.update(moves, field, column, dirty=True)
+        moves.modified(SCHEDULE_FIELDS)
 
     def action_collection_exclude(self):
         return self.env["ar.collection.exclude.wizard"]._open_for(self)

@@ -45,7 +45,13 @@ class ArCollectionAction(models.AbstractModel):
                     else False,
                 }
             )
-        return self.env["ar.collection.notice"].create(vals_list)
+        # no "created" note on each notice: what it is and where it went is on
+        # the notice itself, the customer's chatter and the invoices' events
+        return (
+            self.env["ar.collection.notice"]
+            .with_context(mail_create_nolog=True)
+            .create(vals_list)
+        )
 
     @api.model
     def _ar_letterheads(self, customer_actions):

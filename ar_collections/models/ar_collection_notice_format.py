@@ -9,6 +9,7 @@ import datetime
 import babel.dates
 from markupsafe import Markup
 
+from odoo.tools import float_round
 from odoo.tools.misc import babel_locale_parse, format_date, get_lang, posix_to_ldml
 
 from odoo.addons.base.models.res_lang import intersperse
@@ -26,6 +27,7 @@ class NoticeFormatter:
         self._grouping = ast.literal_eval(lang.grouping)
         self._thousands_sep = lang.thousands_sep or ""
         self._decimal_point = lang.decimal_point
+        self._currencies = {}  # {currency id: (decimals, rounding, symbol, before)}
 
     def date(self, value):
         """``{'widget': 'date'}``"""
@@ -41,7 +43,15 @@ class NoticeFormatter:
         """``{'widget': 'monetary', 'display_currency': currency}``"""
         if not isinstance(value, (int, float)):
             raise TypeError("The value sent to the monetary widget is not a number.")
-        formatted = f"%.{currency.decimal_places}f" % currency.round(value)
+        if currency.id not in self._currencies:
+            self._currencies[currency.id] = (
+                currency.decimal_places,
+                currency.rounding,
+                currency.symbol or "",
+                currency.position == "before",
+            )
+        decimals, rounding, symbol, before = self._currencies[currency.id]
+        formatted = f"%.{decimals}f" % float_round(value, precision_rounding=rounding)
         parts = formatted.split(".")
         parts[0] = intersperse(parts[0], self._grouping, self._thousands_sep)[0]
         formatted = (
@@ -50,10 +60,10 @@ class NoticeFormatter:
             .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
         )
         pre = post = ""
-        if currency.position == "before":
-            pre = f"{currency.symbol or ''}\N{NO-BREAK SPACE}"
+        if before:
+            pre = f"{symbol}\N{NO-BREAK SPACE}"
         else:
-            post = f"\N{NO-BREAK SPACE}{currency.symbol or ''}"
+            post = f"\N{NO-BREAK SPACE}{symbol}"
         return Markup('{pre}<span class="oe_currency_value">{0}</span>{post}').format(
             formatted, pre=pre, post=post
         )

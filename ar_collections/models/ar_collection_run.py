@@ -338,8 +338,9 @@ class ArCollectionRun(models.AbstractModel):
             moves, self._notice_kinds()
         )
         retry_limit = self._notice_retry_limit()
-        paused = self._get_paused(moves, today)
-        shifts = self._get_shift_days(moves, today)
+        pauses = self._pauses_by_move(moves, today)
+        paused = self._get_paused(moves, today, pauses)
+        shifts = self._get_shift_days(moves, today, pauses)
         jumps = self._get_jumps(moves, today)
         overdue = defaultdict(float)
         for move in moves:
@@ -435,12 +436,15 @@ class ArCollectionRun(models.AbstractModel):
         return pauses
 
     @api.model
-    def _get_paused(self, moves, today):
+    def _get_paused(self, moves, today, pauses=None):
         """{move_id: last paused day, or None when paused until something changes}
-        for the invoices held today (see ``ladder.pauses.held_until``)."""
+        for the invoices held today (see ``ladder.pauses.held_until``); ``pauses``:
+        what ``_pauses_by_move`` gives, when the caller has it already."""
+        if pauses is None:
+            pauses = self._pauses_by_move(moves, today)
         paused = {}
-        for move_id, pauses in self._pauses_by_move(moves, today).items():
-            held, until = held_until(pauses, today)
+        for move_id, move_pauses in pauses.items():
+            held, until = held_until(move_pauses, today)
             if held:
                 paused[move_id] = until
         return paused
@@ -459,12 +463,13 @@ class ArCollectionRun(models.AbstractModel):
         return paused
 
     @api.model
-    def _get_shift_days(self, moves, today):
+    def _get_shift_days(self, moves, today, pauses=None):
         """{move_id: days the ladder timing is pushed back}: the days spent paused
         by cases that shift the ladder (promises, disputes, payment plans), counted
         once, from the day the invoice's ladder's first step fell due up to
         yesterday (see ``ladder.pauses.shift_days``)."""
-        pauses = self._pauses_by_move(moves, today)
+        if pauses is None:
+            pauses = self._pauses_by_move(moves, today)
         shifting = moves.filtered(
             lambda move: any(pause.shifts for pause in pauses.get(move.id, ()))
         )

@@ -241,6 +241,8 @@ class ArCollectionRun(models.AbstractModel):
         after_notice = self._after_notice_kinds()
         vals_list = []
         notes = {}
+        skipped = _("Skipped: the invoice entered the ladder later.")
+        waiting_result = _("Waiting for the step's notice to go out.")
         for move, ladder, _parsed, decision in decisions:
             base = {
                 "move_id": move.id,
@@ -266,7 +268,7 @@ class ArCollectionRun(models.AbstractModel):
                             stages,
                             snapshot,
                             state="skipped",
-                            result=_("Skipped: the invoice entered the ladder later."),
+                            result=skipped,
                         )
                     )
                 counts["steps_skipped"] += 1
@@ -278,10 +280,7 @@ class ArCollectionRun(models.AbstractModel):
             for index, action in enumerate(step.actions):
                 customer_action = action_of[(move.id, action.kind)]
                 if action.kind in after_notice and move.id in waiting:
-                    outcome = {
-                        "state": "waiting",
-                        "result": _("Waiting for the step's notice to go out."),
-                    }
+                    outcome = {"state": "waiting", "result": waiting_result}
                 else:
                     outcome = outcomes.get(customer_action, {"state": "done"})
                 if customer_action.step.code != step.code:

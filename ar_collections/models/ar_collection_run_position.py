@@ -53,9 +53,10 @@ class ArCollectionRunPosition(models.AbstractModel):
         pending = self.env["ar.collection.event"]._ar_pending_notice_events(
             moves, self._notice_kinds()
         )
-        paused = self._get_paused(moves, today)
+        pauses = self._pauses_by_move(moves, today)
+        paused = self._get_paused(moves, today, pauses)
         causes = self._ar_pause_causes(moves, today) if paused else {}
-        shifts = self._get_shift_days(moves, today)
+        shifts = self._get_shift_days(moves, today, pauses)
         jumps = self._get_jumps(moves, today)
         overdue = self._ar_customer_overdue(company, moves.commercial_partner_id, today)
         positions = {}

@@ -31,8 +31,12 @@ from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 _logger = logging.getLogger(__name__)
 
-PDF_BATCH_SIZE = 50
+PDF_BATCH_SIZE = 125
 MARKER_HOST = "https://ar-pdf-marker.invalid"
+# the records' blocks of a report page, as Odoo's _prepare_html finds them
+ARTICLE_XPATH = (
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
+)
 MARKER_STYLE = (
     "position: absolute; top: 0; left: 0; width: 1px; height: 1px; display: block;"
 )
@@ -224,13 +228,26 @@ class IrActionsReport(models.Model):
         None when the report's HTML does not give one article per record."""
         report = self._get_report(report_ref)
         html = self._render_qweb_html(report_ref, chunk, data=dict(data or {}))[0]
-        bodies, html_ids, header, footer, paper_args = report._prepare_html(
-            html, report_model=report.model
-        )
+        # The records' articles, taken out of the page before Odoo's _prepare_html
+        # sees it: it renders the minimal layout around the first one only (and
+        # merges the headers and footers of all), instead of once per record.
+        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        articles = root.xpath(ARTICLE_XPATH)
+        html_ids = [
+            int(article.get("data-oe-id", 0))
+            if article.get("data-oe-model") == report.model
+            else None
+            for article in articles
+        ]
         if html_ids != chunk:
             return None
+        for article in articles[1:]:
+            article.getparent().remove(article)
+        bodies, _ids, header, footer, paper_args = report._prepare_html(
+            lxml.html.tostring(root, encoding="utf-8"), report_model=report.model
+        )
         token = secrets.token_hex(8)
-        document = self._ar_join_bodies(bodies, chunk, token)
+        document = self._ar_join_bodies(bodies[0], articles, chunk, token)
         paths = {}
         for name, content in (
             ("body", document),
@@ -258,11 +275,13 @@ class IrActionsReport(models.Model):
         return command, output_path, token
 
     @api.model
-    def _ar_join_bodies(self, bodies, res_ids, token):
-        """One HTML document from the records' bodies (each a whole document, as
-        ``_prepare_html`` gives them): the first body's document, its ``<body>``
-        holding each record's content in a block, with an invisible link to
-        ``MARKER_HOST/<token>/<res_id>`` in its top corner.
+    def _ar_join_bodies(self, first_body, articles, res_ids, token):
+        """One HTML document for the records' ``articles`` (as the report renders
+        them): ``first_body``, the first record's document as ``_prepare_html``
+        gives it (Odoo's minimal layout), its ``<body>`` holding each record's
+        content in a block, with an invisible link to
+        ``MARKER_HOST/<token>/<res_id>`` in its top corner. The layout puts nothing
+        else around a record: the others' articles go in as they are.
 
         Every record after the first starts a new page, and starts it as the first
         record starts the document: a script gives its block the body's top margin
@@ -271,15 +290,9 @@ class IrActionsReport(models.Model):
         dropped at the page break. So each record's pages break where they would
         in a document of its own."""
         parser = lxml.html.HTMLParser(encoding="utf-8")
-        root = lxml.html.fromstring(bodies[0].encode(), parser=parser)
+        root = lxml.html.fromstring(first_body.encode(), parser=parser)
         body = root.find("body")
-        for index, (source, res_id) in enumerate(zip(bodies, res_ids, strict=True)):
-            if index:
-                source_body = lxml.html.fromstring(source.encode(), parser=parser).find(
-                    "body"
-                )
-            else:
-                source_body = body
+        for index, (article, res_id) in enumerate(zip(articles, res_ids, strict=True)):
             block = etree.Element("div")
             marker = etree.SubElement(block, "a")
             marker.set("href", f"{MARKER_HOST}/{token}/{res_id}")
@@ -288,11 +301,11 @@ class IrActionsReport(models.Model):
                 block.set("style", NEXT_RECORD_STYLE)
                 content = etree.SubElement(block, "div")
                 content.set("class", "o_ar_pdf_record_top")
+                content.append(article)
             else:
                 block.set("style", "position: relative;")
-                content = block
-            content.text, source_body.text = source_body.text, None
-            content.extend(list(source_body))
+                block.text, body.text = body.text, None
+                block.extend(list(body))
             body.append(block)
         script = etree.SubElement(body, "script")
         script.text = RECORD_TOP_SCRIPT
