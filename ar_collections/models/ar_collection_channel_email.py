@@ -14,12 +14,17 @@ class ArCollectionAction(models.AbstractModel):
         law_firms, outcomes = self._ar_letterheads(customer_actions)
         customer_actions = [a for a in customer_actions if a not in outcomes]
         notices = self._ar_create_notices(customer_actions, "email", law_firms)
-        rendered = self._ar_render_notices(
-            notices, ["subject", "body_html", "email_from"]
-        )
-        self._ar_add_letterheads(notices, rendered)
+        rendered = {}
+
+        def render_texts():
+            rendered.update(
+                self._ar_render_notices(notices, ["subject", "body_html", "email_from"])
+            )
+            self._ar_add_letterheads(notices, rendered)
+
         comment = self.env.ref("mail.mt_comment")
-        # attach_statement / attach_invoices: rendered at once for the batch
+        # attach_statement / attach_invoices: rendered at once for the batch, the
+        # e-mails' texts rendered while wkhtmltopdf works
         sendable = [
             (action, notice)
             for action, notice in zip(customer_actions, notices, strict=True)
@@ -28,6 +33,7 @@ class ArCollectionAction(models.AbstractModel):
         attachments = self._ar_notice_attachment_ids(
             [action for action, _notice in sendable],
             notices.browse([notice.id for _action, notice in sendable]),
+            meanwhile=render_texts,
         )
         mail_vals, sending = [], []
         for customer_action, notice in zip(customer_actions, notices, strict=True):

@@ -148,10 +148,11 @@ class ArCollectionAction(models.AbstractModel):
         return rendered
 
     @api.model
-    def _ar_invoice_attachments(self, moves):
+    def _ar_invoice_attachments(self, moves, meanwhile=None):
         """{move id: PDF attachment} of the invoices (``attach_invoices``): the
         invoice's own PDF when it has one (the one sent, else its main attachment),
-        the others rendered at once with Odoo's invoice report."""
+        the others rendered at once with Odoo's invoice report (``meanwhile``: see
+        ``ir.actions.report._ar_render_pdfs``)."""
         moves = moves.sudo()
         found = {}
         for move in moves:
@@ -167,7 +168,7 @@ class ArCollectionAction(models.AbstractModel):
             pdfs = (
                 self.env["ir.actions.report"]
                 .sudo()
-                ._ar_render_pdfs(INVOICE_REPORT, todo.ids)
+                ._ar_render_pdfs(INVOICE_REPORT, todo.ids, meanwhile=meanwhile)
             )
             created = (
                 self.env["ir.attachment"]
@@ -189,10 +190,18 @@ class ArCollectionAction(models.AbstractModel):
         return found
 
     @api.model
-    def _ar_notice_attachment_ids(self, customer_actions, notices):
+    def _ar_notice_attachment_ids(self, customer_actions, notices, meanwhile=None):
         """{notice id: [attachment ids]} the notices carry: the statement
         (``attach_statement``) and the invoice PDFs (``attach_invoices``) of the
-        open listed invoices, each rendered once for the batch."""
+        open listed invoices, each rendered once for the batch. ``meanwhile``: a
+        function called once, while the first PDFs render in the background (see
+        ``ir.actions.report._ar_render_pdfs``), or at the end when none do."""
+        pending = [meanwhile] if meanwhile else []
+
+        def once():
+            while pending:
+                pending.pop()()
+
         pairs = list(zip(customer_actions, notices, strict=True))
         statement_partners = self.env["res.partner"].union(
             *(
@@ -202,7 +211,9 @@ class ArCollectionAction(models.AbstractModel):
             )
         )
         statements = (
-            statement_partners._ar_statement_attachments(notices.company_id[:1])
+            statement_partners._ar_statement_attachments(
+                notices.company_id[:1], meanwhile=once
+            )
             if statement_partners
             else {}
         )
@@ -215,7 +226,8 @@ class ArCollectionAction(models.AbstractModel):
         }
         invoices = (
             self._ar_invoice_attachments(
-                self.env["account.move"].union(*invoice_moves.values())
+                self.env["account.move"].union(*invoice_moves.values()),
+                meanwhile=once,
             )
             if invoice_moves
             else {}
@@ -227,4 +239,5 @@ class ArCollectionAction(models.AbstractModel):
                 ids.append(statements[action.partner.id].id)
             ids += [invoices[move.id].id for move in invoice_moves.get(notice.id, ())]
             result[notice.id] = ids
+        once()
         return result

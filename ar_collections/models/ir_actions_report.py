@@ -114,14 +114,18 @@ class IrActionsReport(models.Model):
         )
 
     @api.model
-    def _ar_render_pdfs(self, report_ref, res_ids, data=None):
+    def _ar_render_pdfs(self, report_ref, res_ids, data=None, meanwhile=None):
         """Render ``report_ref`` for ``res_ids``: {res_id: PDF bytes}, each record's
         PDF exactly as a render of that record alone would give it.
 
         Many records per wkhtmltopdf call (``ar_collections.pdf_batch_size``),
-        several calls at once (``ar_collections.pdf_workers``)."""
+        several calls at once (``ar_collections.pdf_workers``). ``meanwhile``: a
+        function called once, while the wkhtmltopdf processes run when they run in
+        the background (the caller's other work overlaps them), else at the end."""
         res_ids = list(dict.fromkeys(res_ids or ()))
         if not res_ids:
+            if meanwhile:
+                meanwhile()
             return {}
         if self.get_wkhtmltopdf_state() == "install":
             raise UserError(
@@ -137,7 +141,9 @@ class IrActionsReport(models.Model):
         owner = PAPERFORMAT_MEMO not in cache
         cache.setdefault(PAPERFORMAT_MEMO, {})
         try:
-            return this._ar_render_pdfs_batched(report, report_ref, res_ids, data)
+            return this._ar_render_pdfs_batched(
+                report, report_ref, res_ids, data, meanwhile
+            )
         finally:
             if owner:
                 cache.pop(PAPERFORMAT_MEMO, None)
@@ -155,9 +161,10 @@ class IrActionsReport(models.Model):
         return self.env["report.paperformat"].browse(memo[key])
 
     @api.model
-    def _ar_render_pdfs_batched(self, report, report_ref, res_ids, data):
+    def _ar_render_pdfs_batched(self, report, report_ref, res_ids, data, meanwhile):
         """The PDFs of ``_ar_render_pdfs``: the stored ones, then the others in
         batches."""
+        meanwhile = meanwhile or (lambda: None)
         result = self._ar_stored_pdfs(report, res_ids)
         todo = [res_id for res_id in res_ids if res_id not in result]
         chunks = [
@@ -169,6 +176,7 @@ class IrActionsReport(models.Model):
             # cookie wkhtmltopdf needs inside an HTTP request.
             for chunk in chunks:
                 result.update(self._ar_render_chunk_odoo(report_ref, chunk, data))
+            meanwhile()
             return result
         with ExitStack() as stack:
             pool = stack.enter_context(ThreadPoolExecutor(self._ar_pdf_workers()))
@@ -184,6 +192,7 @@ class IrActionsReport(models.Model):
                 command, output_path, token = prepared
                 future = pool.submit(_run_process, command, output_path)
                 jobs.append((chunk, token, future))
+            meanwhile()
             for chunk, token, future in jobs:
                 pdf, error = future.result()
                 if error:

@@ -128,17 +128,18 @@ class ResPartner(models.Model):
             "ar_collections.action_report_customer_statement"
         ).report_action(self.commercial_partner_id)
 
-    def _ar_statement_attachments(self, company):
+    def _ar_statement_attachments(self, company, meanwhile=None):
         """Render the statement of each customer in one go: {partner_id: attachment}.
 
-        Used by the ladder e-mails (``attach_statement: true``).
+        Used by the ladder e-mails (``attach_statement: true``); ``meanwhile``: see
+        ``ir.actions.report._ar_render_pdfs``.
         """
         report = self.env.ref("ar_collections.action_report_customer_statement")
         partners = self.with_company(company)
         pdfs = (
             self.env["ir.actions.report"]
             .with_company(company)
-            ._ar_render_pdfs(report, partners.ids)
+            ._ar_render_pdfs(report, partners.ids, meanwhile=meanwhile)
         )
         today = fields.Date.context_today(self)
         attachments = self.env["ir.attachment"].create(

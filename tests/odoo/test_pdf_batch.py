@@ -154,3 +154,29 @@ class TestPdfBatch(CollectionsCase):
             STATEMENT, [self.short.id, self.short.id, self.middle.id]
         )
         self.assert_same_as_single(STATEMENT, batched, [self.short.id, self.middle.id])
+
+    def test_meanwhile_called_once_in_every_path(self):
+        """The caller's work given as ``meanwhile`` (the e-mails' texts, rendered
+        while wkhtmltopdf works) runs once, whatever the path, and changes nothing
+        in the PDFs; its error reaches the caller."""
+        reports = self.env["ir.actions.report"]
+        self.set_batch_size(2)
+        calls = []
+        batched = reports._ar_render_pdfs(
+            STATEMENT, self.customers.ids, meanwhile=lambda: calls.append("chunks")
+        )
+        self.assertEqual(calls, ["chunks"])
+        self.assert_same_as_single(STATEMENT, batched, self.customers.ids)
+        self.assertEqual(
+            reports._ar_render_pdfs(
+                STATEMENT, [], meanwhile=lambda: calls.append("none")
+            ),
+            {},
+        )
+        self.assertEqual(calls, ["chunks", "none"])
+
+        def fail():
+            raise ValueError("the texts failed")
+
+        with self.assertRaisesRegex(ValueError, "the texts failed"):
+            reports._ar_render_pdfs(STATEMENT, self.short.ids, meanwhile=fail)
