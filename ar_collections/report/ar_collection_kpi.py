@@ -140,28 +140,61 @@ class ArCollectionKpi(models.Model):
                    AND line.date <= %(today)s::date
                  GROUP BY 1, 2
             ),
-            not_due AS (
-                SELECT period.company_id, period.month,
-                       SUM(line.balance
-                           - COALESCE((SELECT SUM(part.amount)
-                                         FROM account_partial_reconcile part
-                                        WHERE part.debit_move_id = line.id
-                                          AND part.max_date <= period.period_end), 0)
-                           + COALESCE((SELECT SUM(part.amount)
-                                         FROM account_partial_reconcile part
-                                        WHERE part.credit_move_id = line.id
-                                          AND part.max_date <= period.period_end), 0)
-                       ) AS amount
-                  FROM periods period
-                  JOIN account_move_line line
-                    ON line.company_id = period.company_id
-                   AND line.date <= period.period_end
-                   AND line.date_maturity > period.period_end
+            receivables AS (
+                -- receivable lines summed per due and entry date, and what was
+                -- reconciled with them per reconciliation date: a month joins
+                -- these sums, not every line
+                SELECT line.id, line.company_id, line.date, line.date_maturity,
+                       line.balance
+                  FROM account_move_line line
                   JOIN account_account account
                     ON account.id = line.account_id
                    AND account.account_type = 'asset_receivable'
                  WHERE line.parent_state = 'posted'
-                 GROUP BY period.company_id, period.month
+                   AND line.date_maturity >= %(first)s::date
+            ),
+            open_lines AS (
+                SELECT company_id, date, date_maturity, SUM(balance) AS amount
+                  FROM receivables
+                 GROUP BY company_id, date, date_maturity
+            ),
+            settled AS (
+                SELECT company_id, date, date_maturity, max_date,
+                       SUM(amount) AS amount
+                  FROM (
+                    SELECT line.company_id, line.date, line.date_maturity,
+                           part.max_date, part.amount
+                      FROM receivables line
+                      JOIN account_partial_reconcile part
+                        ON part.debit_move_id = line.id
+                    UNION ALL
+                    SELECT line.company_id, line.date, line.date_maturity,
+                           part.max_date, -part.amount
+                      FROM receivables line
+                      JOIN account_partial_reconcile part
+                        ON part.credit_move_id = line.id
+                  ) parts
+                 GROUP BY company_id, date, date_maturity, max_date
+            ),
+            not_due AS (
+                SELECT company_id, month, SUM(amount) AS amount
+                  FROM (
+                    SELECT period.company_id, period.month, open_lines.amount
+                      FROM periods period
+                      JOIN open_lines
+                        ON open_lines.company_id = period.company_id
+                       AND open_lines.date <= period.period_end
+                       AND open_lines.date_maturity > period.period_end
+                    UNION ALL
+                    SELECT period.company_id, period.month, -settled.amount
+                      FROM periods period
+                      JOIN settled
+                        ON settled.company_id = period.company_id
+                       AND settled.date <= period.period_end
+                       AND settled.date_maturity > period.period_end
+                       AND settled.max_date <= period.period_end
+                  ) amounts
+                 GROUP BY company_id, month
             ),
             figures AS (
                 SELECT period.company_id,
