@@ -230,6 +230,21 @@ class ArApprovalMixin(models.AbstractModel):
             own.action_feedback(feedback=feedback or False)
         (activities - own).unlink()
 
+    def _ar_check_may_decide(self, user, approving=True, name=None):
+        """Raise an AccessError saying why, unless ``user`` may approve (or, with
+        ``approving=False``, reject) this record now (``_ar_decision_refusal`` of
+        the model); ``name``: the record's name in the message (its display name)."""
+        self.ensure_one()
+        why_not = self._ar_decision_refusal(user)
+        if not why_not:
+            return
+        name = name or self.display_name
+        if approving:
+            message = _("You cannot approve %(name)s: %(why)s.", name=name, why=why_not)
+        else:
+            message = _("You cannot reject %(name)s: %(why)s.", name=name, why=why_not)
+        raise AccessError(message)
+
     def _ar_reject_pending_approval(self, comment):
         """Reject each record on its pending approval row, for the models that keep
         approval rows (``next_approval_id``, ``requester_id``: write-off requests,
@@ -237,15 +252,7 @@ class ArApprovalMixin(models.AbstractModel):
         the activities and the requester are told why."""
         user = self.env.user
         for record in self:
-            why_not = record._ar_decision_refusal(user)
-            if why_not:
-                raise AccessError(
-                    _(
-                        "You cannot reject %(name)s: %(why)s.",
-                        name=record.display_name,
-                        why=why_not,
-                    )
-                )
+            record._ar_check_may_decide(user, approving=False)
             record.next_approval_id.sudo().write(
                 {
                     "state": "rejected",

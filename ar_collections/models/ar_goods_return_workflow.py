@@ -146,15 +146,7 @@ class ArGoodsReturn(models.Model):
         user = self.env.user
         approved = self.browse()
         for goods_return in self:
-            why_not = goods_return._ar_decision_refusal(user)
-            if why_not:
-                raise AccessError(
-                    _(
-                        "You cannot approve %(name)s: %(why)s.",
-                        name=goods_return.display_name,
-                        why=why_not,
-                    )
-                )
+            goods_return._ar_check_may_decide(user)
             approval = goods_return.next_approval_id
             # Checked above: the user gives the approval the policy asks of them.
             approval.sudo().write(

@@ -213,15 +213,7 @@ class ArWriteOffRequest(models.Model):
         renewed = []
         recent = self._ar_recent_auto_amounts(fields.Date.context_today(self))
         for request in self:
-            why_not = request._ar_decision_refusal(user)
-            if why_not:
-                raise AccessError(
-                    _(
-                        "You cannot approve %(name)s: %(why)s.",
-                        name=request.name,
-                        why=why_not,
-                    )
-                )
+            request._ar_check_may_decide(user, name=request.name)
             why = request._ar_approval_outdated(recent)
             if why:
                 request._ar_request_new_approval(why)
