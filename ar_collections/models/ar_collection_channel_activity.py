@@ -3,9 +3,9 @@ from datetime import UTC, datetime, time, timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.tools import formatLang
 
 from ..ladder.calling import next_call_slot, zone
+from .ar_collection_notice_format import NoticeFormatter
 
 ACTIVITY_TYPES = {
     "call": "mail.mail_activity_data_call",
@@ -33,6 +33,7 @@ class ArCollectionAction(models.AbstractModel):
     def _ar_action_activity(self, customer_actions):
         partner_model = self.env["ir.model"]._get_id("res.partner")
         cache = {}
+        formatter = NoticeFormatter(self.env)
         vals_list = []
         for customer_action in customer_actions:
             params = customer_action.action.params
@@ -49,7 +50,7 @@ class ArCollectionAction(models.AbstractModel):
                     "summary": params.get("summary")
                     or activity_type.summary
                     or activity_type.name,
-                    "note": self._ar_activity_note(customer_action),
+                    "note": self._ar_activity_note(customer_action, formatter),
                     "date_deadline": customer_action.today
                     + timedelta(days=params.get("due_in_days") or 0),
                     "user_id": user.id,
@@ -117,15 +118,13 @@ class ArCollectionAction(models.AbstractModel):
         return user or partner.collector_id or self.env.user
 
     @api.model
-    def _ar_activity_note(self, customer_action):
+    def _ar_activity_note(self, customer_action, formatter):
         lines = Markup("").join(
             Markup("<li>%s (due %s): %s</li>")
             % (
                 move.name,
                 move.invoice_date_due,
-                formatLang(
-                    self.env, move.amount_residual, currency_obj=move.currency_id
-                ),
+                formatter.text_amount(move.amount_residual, move.currency_id),
             )
             for move in customer_action.listed_moves
         )

@@ -227,14 +227,23 @@ class ArCollectionEvent(models.Model):
         now = fields.Datetime.to_string(fields.Datetime.now())
         uid = self.env.uid
         logged = f"{uid}\t{now}\t{uid}\t{now}"
+        # A batch repeats few distinct values per column (the step's snapshot, its
+        # result, the invoice's ids over its skipped steps): each is escaped once.
+        seen = [{} for _column in LOG_COLUMNS]
         data = io.StringIO()
         for event_id, vals in zip(ids, vals_list, strict=True):
-            data.write(str(event_id))
-            for column in LOG_COLUMNS:
-                data.write("\t")
-                data.write(_copy_text(vals.get(column)))
-            data.write("\t")
-            data.write(logged)
+            row = [str(event_id)]
+            for column, texts in zip(LOG_COLUMNS, seen, strict=True):
+                value = vals.get(column)
+                if value is None or value is False:
+                    row.append("\\N")
+                    continue
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = _copy_text(value)
+                row.append(text)
+            row.append(logged)
+            data.write("\t".join(row))
             data.write("\n")
         data.seek(0)
         columns = ", ".join(

@@ -39,10 +39,7 @@ class NoticeFormatter:
             value, format=self._date_format, locale=self._locale
         )
 
-    def amount(self, value, currency):
-        """``{'widget': 'monetary', 'display_currency': currency}``"""
-        if not isinstance(value, (int, float)):
-            raise TypeError("The value sent to the monetary widget is not a number.")
+    def _currency(self, currency):
         if currency.id not in self._currencies:
             self._currencies[currency.id] = (
                 currency.decimal_places,
@@ -50,12 +47,35 @@ class NoticeFormatter:
                 currency.symbol or "",
                 currency.position == "before",
             )
-        decimals, rounding, symbol, before = self._currencies[currency.id]
-        formatted = f"%.{decimals}f" % float_round(value, precision_rounding=rounding)
+        return self._currencies[currency.id]
+
+    def _group(self, formatted):
         parts = formatted.split(".")
         parts[0] = intersperse(parts[0], self._grouping, self._thousands_sep)[0]
+        return self._decimal_point.join(parts)
+
+    def text_amount(self, value, currency):
+        """``formatLang(env, value, currency_obj=currency)``: plain text."""
+        decimals, _rounding, symbol, before = self._currency(currency)
+        formatted = self._group(
+            f"%.{decimals}f"
+            % float_round(value, precision_digits=decimals, rounding_method="HALF-EVEN")
+        )
+        if not symbol:
+            return formatted
+        if before:
+            return f"{symbol}\N{NO-BREAK SPACE}{formatted}"
+        return f"{formatted}\N{NO-BREAK SPACE}{symbol}"
+
+    def amount(self, value, currency):
+        """``{'widget': 'monetary', 'display_currency': currency}``"""
+        if not isinstance(value, (int, float)):
+            raise TypeError("The value sent to the monetary widget is not a number.")
+        decimals, rounding, symbol, before = self._currency(currency)
         formatted = (
-            self._decimal_point.join(parts)
+            self._group(
+                f"%.{decimals}f" % float_round(value, precision_rounding=rounding)
+            )
             .replace(" ", "\N{NO-BREAK SPACE}")
             .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
         )

@@ -5,6 +5,7 @@ renders in; the statement PDFs' queries do not grow with the customers."""
 from datetime import date, datetime, timedelta
 
 from odoo.tests import tagged
+from odoo.tools import formatLang
 
 from odoo.addons.ar_collections.models.ir_actions_report import PAPERFORMAT_MEMO
 
@@ -49,6 +50,11 @@ class TestNoticeFormat(CollectionsCase):
                     self.assertEqual(
                         fmt.amount(value, currency),
                         self._widget(env, value, "monetary", display_currency=currency),
+                        (lang, currency.name, value),
+                    )
+                    self.assertEqual(
+                        fmt.text_amount(value, currency),
+                        formatLang(env, value, currency_obj=currency),
                         (lang, currency.name, value),
                     )
         french = notice.with_context(lang="fr_FR").get_formatter()
