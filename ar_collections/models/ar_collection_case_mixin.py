@@ -181,7 +181,7 @@ class ArCollectionCaseMixin(models.AbstractModel):
         hold the ladder of ``moves``. Past pauses are included: they push the
         ladder's timing back when ``_ar_pause_shifts_ladder`` is set."""
         cases = self.sudo().search([("move_ids", "in", moves.ids)])
-        wanted = {move.id: move for move in moves}
+        wanted = set(moves.ids)
         pauses = {}
         for case in cases:
             for move in case.move_ids:

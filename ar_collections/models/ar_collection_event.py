@@ -1,4 +1,3 @@
-import io
 import logging
 from collections import defaultdict
 
@@ -8,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..ladder import StepRecord, load_step, step_signature
+from .sql_copy import copy_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -32,17 +32,6 @@ LOG_COLUMNS = (
     "state", "date", "result", "rule_snapshot", "notice_id", "activity_id",
     "user_id", "currency_id", "amount_residual", "attempt_count",
 )  # fmt: skip
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value):
-    """An ORM-style value in the text format of ``COPY``: False and None are NULL,
-    0 stays 0, text is escaped."""
-    if value is None or value is False:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(COPY_ESCAPES)
-    return str(value)
 
 
 class ArCollectionEvent(models.Model):
@@ -224,32 +213,31 @@ class ArCollectionEvent(models.Model):
             )
         )
         ids = [row[0] for row in cr.fetchall()]
-        now = fields.Datetime.to_string(fields.Datetime.now())
+        now = fields.Datetime.now()
         uid = self.env.uid
-        logged = f"{uid}\t{now}\t{uid}\t{now}"
-        # A batch repeats few distinct values per column (the step's snapshot, its
-        # result, the invoice's ids over its skipped steps): each is escaped once.
-        seen = [{} for _column in LOG_COLUMNS]
-        data = io.StringIO()
-        for event_id, vals in zip(ids, vals_list, strict=True):
-            row = [str(event_id)]
-            for column, texts in zip(LOG_COLUMNS, seen, strict=True):
-                value = vals.get(column)
-                if value is None or value is False:
-                    row.append("\\N")
-                    continue
-                text = texts.get(value)
-                if text is None:
-                    text = texts[value] = _copy_text(value)
-                row.append(text)
-            row.append(logged)
-            data.write("\t".join(row))
-            data.write("\n")
-        data.seek(0)
-        columns = ", ".join(
-            ("id", *LOG_COLUMNS, "create_uid", "create_date", "write_uid", "write_date")
+        copy_rows(
+            cr,
+            self._table,
+            (
+                "id",
+                *LOG_COLUMNS,
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ),
+            (
+                (
+                    event_id,
+                    *(vals.get(column) for column in LOG_COLUMNS),
+                    uid,
+                    now,
+                    uid,
+                    now,
+                )
+                for event_id, vals in zip(ids, vals_list, strict=True)
+            ),
         )
-        cr.copy_expert(f"COPY {self._table} ({columns}) FROM STDIN", data)
         moves = self.env["account.move"].browse({vals["move_id"] for vals in vals_list})
         moves.invalidate_recordset(["collection_event_ids"])
         partners = self.env["res.partner"].browse(

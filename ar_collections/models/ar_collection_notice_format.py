@@ -7,7 +7,7 @@ import ast
 import datetime
 
 import babel.dates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo.tools import float_round
 from odoo.tools.misc import babel_locale_parse, format_date, get_lang, posix_to_ldml
@@ -28,6 +28,7 @@ class NoticeFormatter:
         self._thousands_sep = lang.thousands_sep or ""
         self._decimal_point = lang.decimal_point
         self._currencies = {}  # {currency id: (decimals, rounding, symbol, before)}
+        self._affixes = {}  # {(symbol, before): (escaped prefix, escaped suffix)}
 
     def date(self, value):
         """``{'widget': 'date'}``"""
@@ -79,11 +80,19 @@ class NoticeFormatter:
             .replace(" ", "\N{NO-BREAK SPACE}")
             .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
         )
-        pre = post = ""
-        if before:
-            pre = f"{symbol}\N{NO-BREAK SPACE}"
-        else:
-            post = f"\N{NO-BREAK SPACE}{symbol}"
-        return Markup('{pre}<span class="oe_currency_value">{0}</span>{post}').format(
-            formatted, pre=pre, post=post
+        pre, post = self._monetary_affixes(symbol, before)
+        return Markup(
+            f'{pre}<span class="oe_currency_value">{escape(formatted)}</span>{post}'
         )
+
+    def _monetary_affixes(self, symbol, before):
+        """The escaped text before and after the monetary widget's number."""
+        key = (symbol, before)
+        if key not in self._affixes:
+            text = escape(symbol)
+            self._affixes[key] = (
+                (f"{text}\N{NO-BREAK SPACE}", "")
+                if before
+                else ("", f"\N{NO-BREAK SPACE}{text}")
+            )
+        return self._affixes[key]

@@ -1,11 +1,12 @@
-"""The run's notes in the invoices' chatter, inserted in a few statements (an
+"""The run's notes in the invoices' chatter, written with one ``COPY`` (an
 ``_inherit`` of ``ar.collection.run``)."""
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
+
+from .sql_copy import copy_rows
 
 NOTE_COLUMNS = (
     "model", "res_id", "body", "message_type", "subtype_id", "is_internal",
@@ -21,8 +22,8 @@ class ArCollectionRun(models.AbstractModel):
     def _ar_log_notes(self, records, bodies, author):
         """Log ``bodies`` ({record id: text}) as internal notes on ``records``,
         by ``author``: the messages Odoo's ``_message_log_batch`` would create (an
-        internal note, no notification), in one INSERT per 1,000 notes instead of
-        one ORM create (and one sanitising of the body) each. The text is escaped;
+        internal note, no notification), in one ``COPY`` instead of one ORM create
+        (and one sanitising of the body) each. The text is escaped;
         the notes show in each record's chatter like any other."""
         if not bodies:
             return
@@ -33,11 +34,13 @@ class ArCollectionRun(models.AbstractModel):
         ]
         subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         now = fields.Datetime.now()
-        row = f"({', '.join(['%s'] * len(NOTE_COLUMNS))})"
-        for chunk in split_every(1000, list(bodies.items())):
-            values = SQL(", ").join(
-                SQL(
-                    row,
+        uid = self.env.uid
+        copy_rows(
+            self.env.cr,
+            "mail_message",
+            NOTE_COLUMNS,
+            (
+                (
                     records._name,
                     res_id,
                     Markup("<p>%s</p>") % body,
@@ -50,18 +53,12 @@ class ArCollectionRun(models.AbstractModel):
                     generate_tracking_message_id("message-notify"),
                     False,
                     now,
-                    self.env.uid,
+                    uid,
                     now,
-                    self.env.uid,
+                    uid,
                     now,
                 )
-                for res_id, body in chunk
-            )
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO mail_message (%s) VALUES %s",
-                    SQL(", ").join(SQL.identifier(name) for name in NOTE_COLUMNS),
-                    values,
-                )
-            )
+                for res_id, body in bodies.items()
+            ),
+        )
         records.invalidate_recordset(["message_ids"])
