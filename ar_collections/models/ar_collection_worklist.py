@@ -279,7 +279,11 @@ class ArCollectionWorklist(models.Model):
         if query.is_empty():
             return {"length": 0, "records": []}
         fields = self._determine_fields_to_fetch(list(specification))
-        columns = [f for f in self._columns_to_fetch(fields) if f.name != "id"]
+        columns = [
+            field
+            for field in self._columns_to_fetch(fields)
+            if field.column_type and field.name != "id"
+        ]
         rows = self.env.execute_query(
             query.select(
                 SQL.identifier(self._table, "id"),
