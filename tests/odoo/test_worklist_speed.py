@@ -13,6 +13,8 @@ from datetime import timedelta
 
 from odoo.tests import freeze_time, tagged
 
+from odoo.addons.ar_collections.ladder import LADDER_END
+
 from .common import MONDAY, CollectionsCase
 
 SPEC = {
@@ -152,3 +154,48 @@ class TestWorklistSpeed(CollectionsCase):
             after = open_worklist()
         self.assertEqual(len(after), len(before))
         self.assertEqual(self.evaluations(after), 2)
+
+    def test_status_follows_the_invoices(self):
+        """The status counted on the grouped row is the documented one: at the next
+        run when an overdue invoice has no date yet, planned when one has a step
+        date, no ladder when none has a ladder, finished when none has a next
+        step, else waiting."""
+        self.run_collections(MONDAY)
+        # after the run: a second, new invoice (not seen by the ladder yet) for one
+        # customer, and a customer whose only invoice is new
+        self._make_invoice(self.customers[1], MONDAY - timedelta(days=2), 70)
+        fresh = self.overdue_customer(7)
+        partners = self.customers | fresh
+        with freeze_time(MONDAY):
+            rows = self.env["ar.collection.worklist"].search(
+                [("partner_id", "in", partners.ids)]
+            )
+            invoices = self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", MONDAY),
+                ]
+            )
+        self.assertEqual(len(rows), 4)
+        for row in rows:
+            moves = invoices.filtered(lambda m, row=row: m.partner_id == row.partner_id)
+            dates = moves.mapped("collection_next_date")
+            if not all(dates):
+                expected = "next_run"
+            elif any(date < LADDER_END for date in dates):
+                expected = "planned"
+            elif not any(moves.mapped("collection_ladder_id")):
+                expected = "no_ladder"
+            elif not any(moves.mapped("collection_next_step")):
+                expected = "finished"
+            else:
+                expected = "waiting"
+            self.assertEqual(row.next_action_state, expected, row.partner_id.name)
+            self.assertEqual(row.overdue_count, len(moves))
+        by_partner = {row.partner_id: row.next_action_state for row in rows}
+        self.assertEqual(by_partner[fresh], "next_run")
+        self.assertEqual(by_partner[self.customers[1]], "next_run")
+        self.assertEqual(by_partner[self.customers[0]], "planned")
