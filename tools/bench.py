@@ -172,7 +172,8 @@ for row in rows:
 # Collector workbench: the worklist as the web client opens it (first page of the
 # list, the record count and the groups by collector), cold cache, as a collector.
 def measure_worklist():
-    Worklist = env["ar.collection.worklist"]
+    collector = env["res.users"].search([("login", "=", "bench_collector_1")], limit=1)
+    Worklist = env["ar.collection.worklist"].with_user(collector or env.user)
     spec = {
         name: {}
         for name in (
@@ -201,7 +202,7 @@ def measure_worklist():
     record("worklist", seconds=seconds, rows=rows)
     print(
         f"  worklist: {rows} customers, first page of {len(page['records'])} rows "
-        f"+ groups by collector in {seconds:.3f} s",
+        f"+ groups by collector in {seconds:.3f} s (as {Worklist.env.user.login})",
         flush=True,
     )
 
