@@ -5,6 +5,7 @@ the database guarantees and what the ORM reads."""
 from datetime import timedelta
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -151,4 +152,54 @@ class TestRunStorage(CollectionsCase):
         self.assertEqual(
             self.env.cr.fetchone(),
             (MONDAY + timedelta(days=14), "call", "first_notice", "overdue"),
+        )
+
+    def test_log_rows_repeated_values_stay_per_row(self):
+        """Each distinct value is escaped once per batch: rows sharing a value, and
+        0, 0.0 and False in one column, still store their own."""
+        Event = self.env["ar.collection.event"]
+        events = Event._create_log_rows(
+            [
+                self._vals(self.invoice, "a", result=AWKWARD_TEXT, step_day=0),
+                self._vals(self.invoice, "b", result=AWKWARD_TEXT, step_day=False),
+                self._vals(self.other, "a", result="", amount_residual=0),
+                self._vals(self.other, "b", result=False, amount_residual=0.0),
+            ]
+        )
+        rows = [
+            self._db_row(event, ["move_id", "result", "step_day", "amount_residual"])
+            for event in events
+        ]
+        self.assertEqual(
+            rows,
+            [
+                (self.invoice.id, AWKWARD_TEXT, 0, self.invoice.amount_residual),
+                (self.invoice.id, AWKWARD_TEXT, None, self.invoice.amount_residual),
+                (self.other.id, "", 7, 0),
+                (self.other.id, None, 7, 0),
+            ],
+        )
+
+    def test_chatter_notes_keep_their_text(self):
+        """The run's notes on the invoices (one COPY): escaped text, an internal
+        note by the author, one per invoice, in each invoice's chatter."""
+        author = self.env.ref("base.partner_root")
+        bodies = {
+            self.invoice.id: AWKWARD_TEXT,
+            self.other.id: "<b>not bold</b> & co",
+        }
+        self.env["ar.collection.run"]._ar_log_notes(
+            self.invoice | self.other, bodies, author
+        )
+        for move, text in (
+            (self.invoice, AWKWARD_TEXT),
+            (self.other, bodies[self.other.id]),
+        ):
+            note = move.message_ids.filtered(lambda m, a=author: m.author_id == a)[:1]
+            self.assertEqual(note.body, Markup("<p>%s</p>") % text)
+            self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+            self.assertTrue(note.is_internal)
+            self.assertEqual((note.model, note.res_id), ("account.move", move.id))
+        self.assertIn(
+            "&lt;b&gt;not bold&lt;/b&gt; &amp; co", self.other.message_ids[0].body
         )
