@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.osv import expression
 from odoo.tools import SQL
 
 from .ar_collection_ageing import AGEING_BUCKETS, BUCKET_LIMITS
@@ -205,12 +204,6 @@ class ArCollectionOverview(models.AbstractModel):
             ("state", "=", "done"),
             ("stage_id", "!=", False),
         ]
-        entered_stages = [
-            stage
-            for [stage] in self.env["ar.collection.event"]._read_group(
-                event_domain + [("move_id", "!=", False)], ["stage_id"]
-            )
-        ]
 
         def moved_domain(stage):
             events = [*event_domain, ("stage_id", "=", stage.id)]
@@ -219,16 +212,29 @@ class ArCollectionOverview(models.AbstractModel):
                 ("move_id.collection_event_ids", "any", events),
             ]
 
-        moved = {}
-        if entered_stages:
-            moved = {
-                stage: (amount, count)
-                for stage, amount, count in Ageing._read_group(
-                    expression.OR([moved_domain(stage) for stage in entered_stages]),
-                    ["stage_id"],
-                    ["residual:sum", "__count"],
-                )
-            }
+        # the union of the stages' moved_domain in one subquery: an invoice whose
+        # done event of the week set the stage it is in now (an OR of one subquery
+        # per stage read the invoices once per stage)
+        self.env["account.move"].flush_model(["collection_stage_id"])
+        self.env["ar.collection.event"].flush_model(
+            ["move_id", "date", "state", "stage_id"]
+        )
+        entered_now = SQL(
+            """(SELECT event.move_id
+                  FROM ar_collection_event event
+                  JOIN account_move move ON move.id = event.move_id
+                 WHERE event.date > %s AND event.state = 'done'
+                   AND event.stage_id = move.collection_stage_id)""",
+            week_ago,
+        )
+        moved = {
+            stage: (amount, count)
+            for stage, amount, count in Ageing._read_group(
+                [("move_id", "in", entered_now)],
+                ["stage_id"],
+                ["residual:sum", "__count"],
+            )
+        }
         stages = []
         for stage, amount, count in sorted(
             groups, key=lambda group: (group[0].sequence, group[0].id)

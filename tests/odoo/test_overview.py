@@ -126,6 +126,15 @@ class TestOverview(ReportingCase):
         self.assertEqual(
             self.env[action["res_model"]].search(action["domain"]).move_id, invoice
         )
+        # each stage's figure is that of the list its "moved" link opens
+        for line in data["stages"]:
+            action = line["moved_action"]
+            rows = self.env[action["res_model"]].search(action["domain"])
+            self.assertEqual(
+                (line["moved_amount"], line["moved_count"]),
+                (sum(rows.mapped("residual")), len(rows)),
+                line["name"],
+            )
 
     @freeze_time(TODAY)
     def test_trend_of_past_weeks(self):
