@@ -4,7 +4,7 @@ route (``applies_to.min_overdue``)."""
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -177,11 +177,66 @@ class TestNotify(CollectionsCase):
         self.assertIn("sent to Colin Collector instead", activities.note)
         self.assertIn("instead", self.events(move, state="done").result)
 
-    def test_unknown_login_falls_back_to_the_collector(self):
-        self.route("nobody_here")
+    def test_user_archived_after_the_ladder_falls_back_to_the_collector(self):
+        leaver = new_test_user(
+            self.env, login="leaver", groups="base.group_user", email="l@example.com"
+        )
+        self.route("leaver")
+        leaver.active = False
         self._make_invoice(self.customer, MONDAY, amount=1500)
         self.run_collections(self.today)
         self.assert_notified(self.collector)
+
+    # Who the ladder names, checked when it is saved -------------------------------
+
+    def assert_refused(self, source, *expected):
+        with self.assertRaises(ValidationError) as caught:
+            self.large.yaml_source = source
+        message = str(caught.exception)
+        for text in expected:
+            self.assertIn(text, message)
+        self.assertIn("{who: salesperson", self.large.yaml_source, "previous kept")
+
+    def test_unknown_login_is_refused_when_the_ladder_is_saved(self):
+        self.assert_refused(
+            LARGE_LADDER % "nobody_here",
+            "line 10, steps[0].actions[0].notify.who",
+            "no active internal user with the login 'nobody_here'",
+        )
+
+    def test_portal_or_archived_user_is_refused(self):
+        portal = new_test_user(self.env, login="portal_pat", groups="base.group_portal")
+        self.assert_refused(LARGE_LADDER % portal.login, "login 'portal_pat'")
+        self.salesperson.active = False
+        self.assert_refused(LARGE_LADDER % "sally_sales", "login 'sally_sales'")
+
+    def test_unknown_group_is_refused(self):
+        self.assert_refused(
+            LARGE_LADDER % "sales_team.no_such_group",
+            "no user group with the XML id 'sales_team.no_such_group'",
+        )
+        self.assert_refused(
+            LARGE_LADDER % "base.main_company",
+            "no user group with the XML id 'base.main_company'",
+        )
+
+    def test_assign_of_activities_and_legal_is_checked_too(self):
+        source = LARGE_LADDER.replace(
+            "      - notify: {who: %s, summary: Large account overdue}\n",
+            "      - activity: {assign: ghost}\n"
+            "      - legal: {assign: collections_manager}\n"
+            "      - legal: {assign: phantom}\n",
+        )
+        self.assert_refused(
+            source,
+            "steps[0].actions[0].activity.assign: no active internal user with the "
+            "login 'ghost' (or write one of: collector, salesperson)",
+            "steps[0].actions[2].legal.assign",
+            "login 'phantom'",
+        )
+        self.large.yaml_source = source.replace("ghost", "collector").replace(
+            "phantom", "sally_sales"
+        )
 
     # Batching ------------------------------------------------------------------------
 
