@@ -244,31 +244,3 @@ class ArApprovalMixin(models.AbstractModel):
         else:
             message = _("You cannot reject %(name)s: %(why)s.", name=name, why=why_not)
         raise AccessError(message)
-
-    def _ar_reject_pending_approval(self, comment):
-        """Reject each record on its pending approval row, for the models that keep
-        approval rows (``next_approval_id``, ``requester_id``: write-off requests,
-        returns of goods): refused unless the user may decide; the row, the state,
-        the activities and the requester are told why."""
-        user = self.env.user
-        for record in self:
-            record._ar_check_may_decide(user, approving=False)
-            record.next_approval_id.sudo().write(
-                {
-                    "state": "rejected",
-                    "user_id": user.id,
-                    "date": fields.Datetime.now(),
-                    "comment": comment,
-                }
-            )
-            record._ar_workflow_write(
-                {"state": "rejected", "decision_comment": comment}
-            )
-            record._ar_close_approval_activities(feedback=comment, done=False)
-            record.message_post(
-                body=_(
-                    "Rejected by %(user)s: %(comment)s", user=user.name, comment=comment
-                ),
-                partner_ids=record.requester_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )

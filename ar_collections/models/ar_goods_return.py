@@ -55,7 +55,7 @@ class ArGoodsReturn(models.Model):
     _description = "Return of goods"
     # The approval mixin first: its create checks the caller's values before the
     # case mixin numbers the return.
-    _inherit = ["ar.approval.mixin", "ar.collection.case.mixin"]
+    _inherit = ["ar.approval.chain.mixin", "ar.collection.case.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -160,16 +160,6 @@ class ArGoodsReturn(models.Model):
         for goods_return in self:
             goods_return.amount_total = sum(goods_return.line_ids.mapped("price_total"))
 
-    @api.depends("approval_ids.state", "approval_ids.sequence", "state")
-    def _compute_next_approval_id(self):
-        for goods_return in self:
-            pending = goods_return.approval_ids.filtered(lambda a: a.state == "pending")
-            goods_return.next_approval_id = (
-                pending.sorted(lambda a: (a.sequence, a.id))[:1]
-                if goods_return.state == "submitted"
-                else False
-            )
-
     @api.depends("name", "partner_id")
     def _compute_display_name(self):
         for goods_return in self:
@@ -210,29 +200,7 @@ class ArGoodsReturn(models.Model):
                     )
                 )
 
-    # Approval hooks (ar.approval.mixin) --------------------------------------------
-
-    def _ar_next_approval_group(self):
-        self.ensure_one()
-        return self.next_approval_id.group_id
-
-    def _ar_approved_users(self):
-        self.ensure_one()
-        return self.approval_ids.filtered(lambda a: a.state == "approved").user_id
-
-    @api.model
-    def _ar_awaiting_domain(self, user):
-        return [
-            ("state", "=", "submitted"),
-            ("next_approval_id.group_id", "in", user.groups_id.ids),
-        ]
-
-    @api.model
-    def _ar_not_approved_by_domain(self, user):
-        return [("approval_ids", "not any", [("user_id", "=", user.id)])]
-
-    def _ar_can_approve_depends(self):
-        return ["next_approval_id", "requester_id", "approval_ids.user_id"]
+    # Approval hook (ar.approval.mixin) ---------------------------------------------
 
     def _ar_approval_activity_text(self, group):
         return (

@@ -1,7 +1,6 @@
 from odoo import Command, _, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..ladder import LadderError
 from .ar_goods_return import GOODS_RETURNED
 
 
@@ -46,7 +45,7 @@ class ArGoodsReturn(models.Model):
                     goods_return.amount_total, company.currency_id, company, today
                 )
             )
-            band = goods_return._ar_policy().band_for(amount, GOODS_RETURNED)
+            band = goods_return._ar_approval_policy().band_for(amount, GOODS_RETURNED)
             if band is None:
                 raise UserError(
                     _(
@@ -95,19 +94,6 @@ class ArGoodsReturn(models.Model):
                 auto |= goods_return
         auto._ar_credit()
         return True
-
-    def _ar_policy(self):
-        self.ensure_one()
-        try:
-            return self.company_id._ar_parse_write_off_policy()
-        except LadderError as error:
-            raise UserError(
-                _(
-                    "The write-off policy of %(company)s is not valid:\n%(problems)s",
-                    company=self.company_id.name,
-                    problems=str(error),
-                )
-            ) from error
 
     def _ar_check_within_residual(self):
         """The credit note may not exceed what the customer still owes."""

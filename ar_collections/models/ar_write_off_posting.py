@@ -71,7 +71,7 @@ class ArWriteOffRequest(models.Model):
         Event = self.env["ar.collection.event"].sudo()
         event_vals = []
         for request in self:
-            policy = request._get_policy()
+            policy = request._ar_approval_policy()
             company = request.company_id
             moves = request.move_ids.filtered(
                 lambda m: m.state == "posted" and m.payment_state in OPEN_PAYMENT_STATES

@@ -70,7 +70,7 @@ class ArWriteOffRequest(models.Model):
     _description = "Write-off request"
     # The approval mixin first: its create checks the caller's values before the
     # case mixin numbers the request.
-    _inherit = ["ar.approval.mixin", "ar.collection.case.mixin"]
+    _inherit = ["ar.approval.chain.mixin", "ar.collection.case.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -224,16 +224,6 @@ class ArWriteOffRequest(models.Model):
             for move in self.move_ids
         )
 
-    @api.depends("approval_ids.state", "approval_ids.sequence", "state")
-    def _compute_next_approval_id(self):
-        for request in self:
-            pending = request.approval_ids.filtered(lambda a: a.state == "pending")
-            request.next_approval_id = (
-                pending.sorted(lambda a: (a.sequence, a.id))[:1]
-                if request.state == "submitted"
-                else False
-            )
-
     @api.depends("postmortem_ids")
     def _compute_postmortem_id(self):
         for request in self:
@@ -311,29 +301,7 @@ class ArWriteOffRequest(models.Model):
             ),
         )
 
-    # Approval hooks (ar.approval.mixin) --------------------------------------------
-
-    def _ar_next_approval_group(self):
-        self.ensure_one()
-        return self.next_approval_id.group_id
-
-    def _ar_approved_users(self):
-        self.ensure_one()
-        return self.approval_ids.filtered(lambda a: a.state == "approved").user_id
-
-    @api.model
-    def _ar_awaiting_domain(self, user):
-        return [
-            ("state", "=", "submitted"),
-            ("next_approval_id.group_id", "in", user.groups_id.ids),
-        ]
-
-    @api.model
-    def _ar_not_approved_by_domain(self, user):
-        return [("approval_ids", "not any", [("user_id", "=", user.id)])]
-
-    def _ar_can_approve_depends(self):
-        return ["next_approval_id", "requester_id", "approval_ids.user_id"]
+    # Approval hook (ar.approval.mixin) ---------------------------------------------
 
     def _ar_approval_activity_text(self, group):
         return (

@@ -3,7 +3,6 @@ from datetime import timedelta
 from odoo import Command, _, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..ladder import LadderError
 from ..ladder.write_off_policy import BAD_DEBT
 from .account_move import OPEN_PAYMENT_STATES
 
@@ -41,7 +40,7 @@ class ArWriteOffRequest(models.Model):
         auto_approved = self.browse()
         for request in self:
             company = request.company_id
-            policy = request._get_policy()
+            policy = request._ar_approval_policy()
             amount = company.currency_id.round(
                 request._amount_in_company_currency(today)
             )
@@ -143,7 +142,7 @@ class ArWriteOffRequest(models.Model):
         for company in self.company_id:
             days = (
                 self.filtered(lambda r, c=company: r.company_id == c)[:1]
-                ._get_policy()
+                ._ar_approval_policy()
                 .auto_approval_period_days
             )
             if not days:
@@ -164,19 +163,6 @@ class ArWriteOffRequest(models.Model):
             for partner, total in groups:
                 amounts[(company.id, partner.id)] = total
         return amounts
-
-    def _get_policy(self):
-        self.ensure_one()
-        try:
-            return self.company_id._ar_parse_write_off_policy()
-        except LadderError as error:
-            raise UserError(
-                _(
-                    "The write-off policy of %(company)s is not valid:\n%(problems)s",
-                    company=self.company_id.name,
-                    problems=str(error),
-                )
-            ) from error
 
     def _reason_label(self):
         return dict(self._fields["reason"]._description_selection(self.env)).get(
@@ -292,7 +278,7 @@ class ArWriteOffRequest(models.Model):
                 currency=currency.name,
             )
         prior = recent.get((self.company_id.id, self.partner_id.id), 0.0)
-        band = self._get_policy().band_for(self.amount + prior, self.reason)
+        band = self._ar_approval_policy().band_for(self.amount + prior, self.reason)
         required = band.approvals if band else None
         given = tuple(
             self.approval_ids.sorted(lambda a: (a.sequence, a.id)).mapped("group_xmlid")
