@@ -34,6 +34,7 @@ from . import mail_template
 from . import ar_credit_hold
 from . import ar_approval_mixin
 from . import ar_approval_chain_mixin
+from . import ar_approval_row_mixin
 from . import ar_credit_recommendation
 from . import ar_write_off_request
 from . import ar_write_off_workflow
