@@ -100,7 +100,9 @@ class ArCollectionPromisePortal(models.Model):
                     "date_start": fields.Date.context_today(self),
                     "source": "portal",
                     "portal_nonce": nonce,
-                    "user_id": responsible.id,
+                    # made by the customer, not taken by anyone of ours: who
+                    # acted is the author of the note on the customer
+                    "user_id": False,
                     "collector_id": responsible.id,
                 }
             )

@@ -216,6 +216,7 @@ class TestPortalPromise(PortalCase):
         self.assertEqual(promise.move_ids, self.late | self.later)
         self.assertEqual(promise.date_start, self.today)
         self.assertEqual(promise.collector_id, self.collector)
+        self.assertFalse(promise.user_id, "taken by nobody of ours: made online")
         self.assertIn(promise.case_number, response.text)
         self.assertIn("is recorded", response.text)
         # It pauses the ladder like a collector's promise.
