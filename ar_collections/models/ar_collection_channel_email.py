@@ -1,7 +1,11 @@
+import base64
+
 from markupsafe import Markup
 
 from odoo import _, api, models
 from odoo.tools import email_normalize, formataddr
+
+LOGO_ATTACHMENT = "letterhead_logo.png"
 
 
 class ArCollectionAction(models.AbstractModel):
@@ -112,9 +116,13 @@ class ArCollectionAction(models.AbstractModel):
         """The firm's letterhead above the e-mail's text and its signature below,
         for the notices sent on a law firm's letterhead."""
         QWeb = self.env["ir.qweb"]
+        logos = {}
         for notice in notices.filtered("law_firm_id"):
             values = rendered[notice.id]
-            context = {"notice": notice, "firm": notice.law_firm_id.sudo()}
+            firm = notice.law_firm_id.sudo()
+            if firm.id not in logos:
+                logos[firm.id] = self._ar_letterhead_logo_url(firm)
+            context = {"notice": notice, "firm": firm, "logo_src": logos[firm.id]}
             values["body_html"] = Markup("").join(
                 (
                     QWeb._render("ar_collections.notice_letterhead_top", context),
@@ -122,6 +130,37 @@ class ArCollectionAction(models.AbstractModel):
                     QWeb._render("ar_collections.notice_letterhead_signature", context),
                 )
             )
+
+    @api.model
+    def _ar_letterhead_logo_url(self, firm):
+        """The address of the firm's logo for e-mails (many mail clients block
+        images written into the message): an attachment of the firm readable with
+        its access token, made once per logo. False without a logo."""
+        if not firm.law_firm_logo:
+            return False
+        Attachment = self.env["ir.attachment"].sudo()
+        raw = base64.b64decode(firm.law_firm_logo)
+        attachment = Attachment.search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", firm.id),
+                ("res_field", "=", False),
+                ("name", "=", LOGO_ATTACHMENT),
+                ("checksum", "=", Attachment._compute_checksum(raw)),
+            ],
+            limit=1,
+        )
+        if not attachment:
+            attachment = Attachment.create(
+                {
+                    "name": LOGO_ATTACHMENT,
+                    "raw": raw,
+                    "res_model": "res.partner",
+                    "res_id": firm.id,
+                }
+            )
+        token = attachment.generate_access_token()[0]
+        return f"{firm.get_base_url()}/web/image/{attachment.id}?access_token={token}"
 
     @api.model
     def _ar_chatter_summary(self, notice, subject):

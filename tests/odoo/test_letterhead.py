@@ -171,6 +171,21 @@ class TestLetterhead(CollectionsCase):
         body = mail.body_html
         self.assertIn("Dupont &amp; Associés", body)
         self.assertIn("Maître Jeanne Dupont, avocate", body)
+        # the logo is a link (mail clients block images written into the message),
+        # to an attachment of the firm that its token opens; made once
+        self.assertNotIn("data:image", body)
+        url = self.env["ar.collection.action"]._ar_letterhead_logo_url(self.firm)
+        self.assertIn(url.replace("&", "&amp;"), body)
+        logo = self.env["ir.attachment"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.firm.id)]
+        )
+        self.assertEqual(len(logo), 1)
+        self.assertEqual(logo.raw, base64.b64decode(LOGO))
+        self.assertEqual(
+            url,
+            f"{self.firm.get_base_url()}/web/image/{logo.id}"
+            f"?access_token={logo.access_token}",
+        )
         self.assertIn(invoice.name, body)
         self.assertEqual(self.events(invoice).notice_id.law_firm_id, self.firm)
         self.assertEqual(
