@@ -83,7 +83,8 @@ class ArCollectionNotice(models.Model):
         string="Not yet due",
         compute="_compute_upcoming_move_ids",
         help="The customer's other open invoices of the company, due on or after the "
-        "notice's date: shown for information, never demanded.",
+        "notice's date and not held (disputed, promised, on a plan, excluded): shown "
+        "for information, never demanded.",
     )
 
     @api.depends("partner_id", "step_code", "date")
@@ -108,7 +109,8 @@ class ArCollectionNotice(models.Model):
     @api.depends("partner_id", "company_id", "date", "move_ids")
     def _compute_upcoming_move_ids(self):
         """One search for every notice computed together (the run renders a batch
-        of notices: Odoo computes this field for the whole batch at once)."""
+        of notices: Odoo computes this field for the whole batch at once), and the
+        pauses of the invoices found collected once per notice day."""
         notices = self.filtered(lambda n: n.partner_id and n.company_id and n.date)
         (self - notices).upcoming_move_ids = False
         if not notices:
@@ -131,10 +133,19 @@ class ArCollectionNotice(models.Model):
         by_key = defaultdict(list)
         for move in moves:
             by_key[move.commercial_partner_id.id, move.company_id.id].append(move)
+        # an invoice held on the notice's day (disputed, promised, on a plan,
+        # excluded) is left out, as it is of the invoices demanded
+        Run = self.env["ar.collection.run"]
+        paused = {
+            day: Run._get_paused(moves, day) for day in set(notices.mapped("date"))
+        }
         for notice in notices:
             key = (notice.partner_id.commercial_partner_id.id, notice.company_id.id)
+            held = paused[notice.date]
             notice.upcoming_move_ids = [
-                move.id for move in by_key[key] if move.invoice_date_due >= notice.date
+                move.id
+                for move in by_key[key]
+                if move.invoice_date_due >= notice.date and move.id not in held
             ]
 
     @api.depends("company_id")

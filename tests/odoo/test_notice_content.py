@@ -105,6 +105,32 @@ class TestNoticeContent(CollectionsCase):
         self.assertNotIn("390.00", body)
         self.assertNotIn("350.00", body)
 
+    def test_held_invoices_are_not_listed_as_not_yet_due(self):
+        overdue = self._make_invoice(self.customer, MONDAY - timedelta(days=10))
+        upcoming = self._make_invoice(self.customer, MONDAY + timedelta(days=10))
+        disputed = self._make_invoice(self.customer, MONDAY + timedelta(days=12))
+        excluded = self._make_invoice(self.customer, MONDAY + timedelta(days=14))
+        self.env["ar.collection.dispute"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(disputed.ids)],
+                "reason": "price",
+                "description": "Price",
+                "date_open": MONDAY - timedelta(days=1),
+            }
+        )
+        excluded.write(
+            {"collection_excluded": True, "collection_exclusion_reason": "Agreed"}
+        )
+        notice = self._notice(overdue)
+        self.assertEqual(notice.upcoming_move_ids, upcoming)
+        informational = self._body(notice).partition(
+            "For your information: invoices not yet due"
+        )[2]
+        self.assertIn(upcoming.name, informational)
+        self.assertNotIn(disputed.name, informational)
+        self.assertNotIn(excluded.name, informational)
+
     def _move_searches_to_read_upcoming(self, notices):
         notices.invalidate_recordset()
         with self.assertLogs("odoo.sql_db", level="DEBUG") as logs:
