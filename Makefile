@@ -30,7 +30,7 @@ UPDATE ?=
 DB_I18N ?= $(DB_TEST)
 # what each database gets installed (the sale bridge ar_collections_sale is tested)
 MODULES ?= account,sale,ar_collections
-TEST_MODULES ?= account,account_debit_note,ar_collections,sale,ar_collections_sale,ar_collections_test_kind,account_payment,payment_demo,ar_collections_payment,queue_job,ar_collections_queue
+TEST_MODULES ?= account,account_debit_note,ar_collections,sale,ar_collections_sale,ar_collections_test_kind,account_payment,payment_demo,ar_collections_payment,queue_job,ar_collections_queue,stock,ar_collections_stock
 DEMO_MODULES ?= $(MODULES)
 BENCH_MODULES ?= account,ar_collections
 LINT_PATHS ?= $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py)) tests tools

@@ -1,6 +1,6 @@
 """With Inventory (ar_collections_stock): a credited return of goods creates the
-receipt of the goods from the customer. Skipped when the bridge is not installed
-(make test's database has no stock); run it on a database with stock installed."""
+receipt of the goods from the customer. make test's database installs the bridge;
+skipped on a database without it."""
 
 from unittest import SkipTest
 
