@@ -28,6 +28,7 @@ from . import res_partner_law_firm
 from . import ar_dunning_ladder_letterhead
 from . import ar_dunning_ladder_recipients
 from . import res_company
+from . import res_currency
 from . import res_config_settings
 from . import mail_mail
 from . import mail_template

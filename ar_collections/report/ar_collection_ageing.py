@@ -33,9 +33,11 @@ class ArCollectionAgeing(models.Model):
 
     Open credit notes are included with a negative residual (they reduce what the
     customer owes, in the bucket of their own due date), so the totals match the
-    customer's balance. Amounts are in company currency. "Today" is the user's
-    today, taken when the query runs (a ``_table_query``, not a stored view), so the
-    buckets are always current.
+    customer's balance. Amounts are in the currency of the current company: those
+    of a selected company with another currency are converted at today's rate
+    (as Odoo's Invoice Analysis does), so that totals over several
+    companies add up. "Today" is the user's today, taken when the query runs (a
+    ``_table_query``, not a stored view), so the buckets are always current.
     """
 
     _name = "ar.collection.ageing"
@@ -99,10 +101,12 @@ class ArCollectionAgeing(models.Model):
             for bucket, low, high in BUCKET_LIMITS
         )
         bucket = SQL("(CASE %s END)", bucket_cases)
+        residual = SQL("(move.amount_residual_signed * ar_rate.rate)")
         amounts = SQL(", ").join(
             SQL(
-                "CASE WHEN %s THEN move.amount_residual_signed ELSE 0 END AS %s",
+                "CASE WHEN %s THEN %s ELSE 0 END AS %s",
                 self._bucket_condition(late, low, high),
+                residual,
                 SQL.identifier(f"amount_{name}"),
             )
             for name, low, high in BUCKET_LIMITS
@@ -116,16 +120,17 @@ class ArCollectionAgeing(models.Model):
                    move.company_id AS company_id,
                    partner.collector_id AS collector_id,
                    move.collection_stage_id AS stage_id,
-                   company.currency_id AS currency_id,
+                   %(currency)s AS currency_id,
                    move.invoice_date AS invoice_date,
                    move.invoice_date_due AS date_due,
                    GREATEST(%(late)s, 0) AS days_late,
                    %(bucket)s AS bucket,
-                   move.amount_residual_signed AS residual,
+                   %(residual)s AS residual,
                    %(amounts)s
               FROM account_move move
               JOIN res_partner partner ON partner.id = move.commercial_partner_id
-              JOIN res_company company ON company.id = move.company_id
+              JOIN %(currency_table)s
+                ON ar_rate.company_id = move.company_id
              WHERE move.state = 'posted'
                AND move.move_type IN ('out_invoice', 'out_refund')
                AND move.payment_state IN ('not_paid', 'partial')
@@ -134,6 +139,9 @@ class ArCollectionAgeing(models.Model):
             late=late,
             bucket=bucket,
             amounts=amounts,
+            residual=residual,
+            currency=self.env.company.currency_id.id,
+            currency_table=self.env["res.currency"]._ar_rate_table(self.env.companies),
         )
 
     @api.model

@@ -9,8 +9,9 @@ KPI_MONTHS = 24
 class ArCollectionKpi(models.Model):
     """Collection KPIs per company and month, over the last 24 months (this one too).
 
-    For a month M of a company (amounts in company currency; the period of the current
-    month ends today):
+    For a month M of a company (amounts in the current company's currency, those of a
+    company with another currency converted at today's rate, as in the ageing; the
+    period of the current month ends today):
 
     * sales: credit sales, i.e. customer invoices minus customer credit notes posted
       (accounting date) in M (``amount_total_signed``);
@@ -107,11 +108,14 @@ class ArCollectionKpi(models.Model):
             """
             WITH periods AS (
                 SELECT company.id AS company_id,
-                       company.currency_id AS currency_id,
+                       %(currency)s AS currency_id,
+                       ar_rate.rate AS rate,
                        month::date AS month,
                        LEAST((month + INTERVAL '1 month - 1 day')::date,
                              %(today)s::date) AS period_end
                   FROM res_company company
+                  JOIN %(currency_table)s
+                    ON ar_rate.company_id = company.id
                  CROSS JOIN generate_series(
                        %(first)s::date, %(today)s::date, INTERVAL '1 month') AS month
             ),
@@ -202,10 +206,10 @@ class ArCollectionKpi(models.Model):
                        period.month,
                        period.period_end,
                        (period.period_end - period.month + 1) AS period_days,
-                       COALESCE(sales.sales, 0) AS sales,
-                       SUM(COALESCE(movements.amount, 0)) OVER company_months
-                           AS ending_receivable,
-                       COALESCE(not_due.amount, 0) AS current_receivable
+                       COALESCE(sales.sales, 0) * period.rate AS sales,
+                       (SUM(COALESCE(movements.amount, 0)) OVER company_months)
+                           * period.rate AS ending_receivable,
+                       COALESCE(not_due.amount, 0) * period.rate AS current_receivable
                   FROM periods period
                   LEFT JOIN sales
                     ON sales.company_id = period.company_id
@@ -257,4 +261,6 @@ class ArCollectionKpi(models.Model):
             """,
             today=today,
             first=first,
+            currency=self.env.company.currency_id.id,
+            currency_table=self.env["res.currency"]._ar_rate_table(self.env.companies),
         )

@@ -49,6 +49,12 @@ class ArCollectionOverview(models.AbstractModel):
         return {
             "today": fields.Date.to_string(today),
             "currency_id": company.currency_id.id,
+            "currency_note": len(self.env.companies.currency_id) > 1
+            and self.env._(
+                "Amounts in %(currency)s; those of companies in other currencies "
+                "are converted at today's rate.",
+                currency=company.currency_id.name,
+            ),
             "overdue": self._overview_overdue(today),
             "stages": self._overview_stages(today),
             "top_customers": self._overview_top_customers(),
@@ -109,7 +115,8 @@ class ArCollectionOverview(models.AbstractModel):
         What each posted customer invoice or credit note still owed on the date:
         its receivable lines less what was reconciled with them on or before it,
         in the ageing bucket of its due date as of that date; the same rows as the
-        ageing report would have shown that day, summed.
+        ageing report would have shown that day, summed, in the current company's
+        currency as the ageing (today's rate).
         """
         self.env["ar.collection.ageing"].check_access("read")
         late = SQL("(dates.day - owed.due)")
@@ -131,10 +138,14 @@ class ArCollectionOverview(models.AbstractModel):
                     SELECT unnest(%(dates)s::date[]) AS day
                 ),
                 lines AS (
-                    SELECT line.id, line.move_id, line.balance,
+                    SELECT line.id, line.move_id,
+                           line.balance * ar_rate.rate AS balance,
+                           ar_rate.rate,
                            move.invoice_date_due AS due, move.date AS move_date
                       FROM account_move_line line
                       JOIN account_move move ON move.id = line.move_id
+                      JOIN %(currency_table)s
+                        ON ar_rate.company_id = move.company_id
                       JOIN account_account account
                         ON account.id = line.account_id
                        AND account.account_type = 'asset_receivable'
@@ -149,12 +160,14 @@ class ArCollectionOverview(models.AbstractModel):
                 settled AS (
                     SELECT due, move_date, max_date, SUM(amount) AS amount
                       FROM (
-                        SELECT lines.due, lines.move_date, part.max_date, part.amount
+                        SELECT lines.due, lines.move_date, part.max_date,
+                               part.amount * lines.rate AS amount
                           FROM lines
                           JOIN account_partial_reconcile part
                             ON part.debit_move_id = lines.id
                         UNION ALL
-                        SELECT lines.due, lines.move_date, part.max_date, -part.amount
+                        SELECT lines.due, lines.move_date, part.max_date,
+                               -part.amount * lines.rate
                           FROM lines
                           JOIN account_partial_reconcile part
                             ON part.credit_move_id = lines.id
@@ -186,6 +199,9 @@ class ArCollectionOverview(models.AbstractModel):
                 companies=self.env.companies.ids,
                 last=max(dates),
                 bucket=bucket,
+                currency_table=self.env["res.currency"]._ar_rate_table(
+                    self.env.companies
+                ),
             )
         )
         return {(day, key): amount for day, key, amount in rows}
@@ -351,6 +367,7 @@ class ArCollectionOverview(models.AbstractModel):
                 None,
             ),
         ]
+        Currency = self.env["res.currency"]
         work = []
         for key, label, model, domain, amount_field in items:
             Model = self.env[model]
@@ -359,13 +376,22 @@ class ArCollectionOverview(models.AbstractModel):
             if key == "instalments_due":
                 due = Model.search(domain).filtered(lambda i: i.state == "pending")
                 domain = [("id", "in", due.ids)]
-                count, amount = len(due), sum(i.amount - i.amount_paid for i in due)
-            else:
-                aggregates = ["__count"] + (
-                    [f"{amount_field}:sum"] if amount_field else []
+                count = len(due)
+                amount = Currency._ar_converted_sum(
+                    (i.currency_id, i.amount - i.amount_paid) for i in due
                 )
-                count, *rest = Model._read_group(domain, [], aggregates)[0]
-                amount = rest[0] if rest else None
+            elif amount_field:
+                # cases are in their company's currency: summed per company
+                groups = Model._read_group(
+                    domain, ["company_id"], ["__count", f"{amount_field}:sum"]
+                )
+                count = sum(group_count for _company, group_count, _sum in groups)
+                amount = Currency._ar_converted_sum(
+                    (company.currency_id, total) for company, _count, total in groups
+                )
+            else:
+                amount = None
+                [(count,)] = Model._read_group(domain, [], ["__count"])
             work.append(
                 {
                     "key": key,
@@ -421,9 +447,10 @@ class ArCollectionOverview(models.AbstractModel):
     @api.model
     def _overview_cash(self, today):
         last = today + timedelta(weeks=CASH_WEEKS, days=-1)
+        Currency = self.env["res.currency"]
         promises = self.env["ar.collection.promise"].search_fetch(
             [("state", "=", "open"), ("date", ">=", today), ("date", "<=", last)],
-            ["date", "amount"],
+            ["date", "amount", "company_id"],
         )
         instalments = (
             self.env["ar.payment.plan.instalment"]
@@ -442,8 +469,12 @@ class ArCollectionOverview(models.AbstractModel):
             end = start + timedelta(days=6)
             in_week = promises.filtered(lambda p, s=start, e=end: s <= p.date <= e)
             due = instalments.filtered(lambda i, s=start, e=end: s <= i.date <= e)
-            from_promises = sum(in_week.mapped("amount"))
-            from_plans = sum(i.amount - i.amount_paid for i in due)
+            from_promises = Currency._ar_converted_sum(
+                (p.currency_id, p.amount) for p in in_week
+            )
+            from_plans = Currency._ar_converted_sum(
+                (i.currency_id, i.amount - i.amount_paid) for i in due
+            )
             weeks.append(
                 {
                     "start": fields.Date.to_string(start),

@@ -272,3 +272,113 @@ class TestOverview(ReportingCase):
         with self.assertRaises(AccessError):
             self.overview(self.collector)
         self.assertIn("overdue", self.overview(self.manager))
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewCurrencies(ReportingCase):
+    """Companies in different currencies: every figure in the current company's
+    currency, the other company's amounts converted at today's rate."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # one unit of the main currency buys 0.5 unit of the other: 40 = 80 here
+        other_currency = cls.setup_other_currency("EUR", rates=[("2026-01-01", 0.5)])
+        cls.other = cls.setup_other_company(currency_id=other_currency.id)["company"]
+        # and the other company's rates: one unit of its currency buys 2 of ours
+        cls.env["res.currency.rate"].create(
+            {
+                "currency_id": cls.company.currency_id.id,
+                "company_id": cls.other.id,
+                "name": "2026-01-01",
+                "rate": 2.0,
+            }
+        )
+        cls.manager.company_ids = [Command.link(cls.other.id)]
+        cls.both = cls.company | cls.other
+        cls.Overview = cls.env["ar.collection.overview"].with_user(cls.manager)
+
+    def overview(self, current=None):
+        companies = (current or self.company) | self.both
+        return self.Overview.with_context(
+            allowed_company_ids=companies.ids
+        ).get_overview()
+
+    def book(self):
+        self._make_invoice(self.customer, days(-10), 100.0)
+        self._make_invoice(self.customer, days(-10), 40.0, company=self.other)
+
+    @freeze_time(TODAY)
+    def test_overdue_in_the_current_company_currency(self):
+        self.book()
+        data = self.overview()
+        self.assertEqual(data["currency_id"], self.company.currency_id.id)
+        self.assertEqual(data["overdue"]["total"], 180.0)
+        today = sum(serie["values"][-1] for serie in data["overdue"]["trend"]["series"])
+        self.assertEqual(today, 180.0)
+        self.assertEqual([c["amount"] for c in data["top_customers"]], [180.0])
+        self.assertEqual(sum(stage["amount"] for stage in data["stages"]), 180.0)
+        self.assertIn(self.company.currency_id.name, data["currency_note"])
+        # seen from the other company, in its currency: 40 + 100 x 0.5
+        from_other = self.overview(current=self.other)
+        self.assertEqual(from_other["currency_id"], self.other.currency_id.id)
+        self.assertEqual(from_other["overdue"]["total"], 90.0)
+        # one company, one currency: no conversion, no note
+        alone = self.Overview.with_context(
+            allowed_company_ids=self.company.ids
+        ).get_overview()
+        self.assertEqual(alone["overdue"]["total"], 100.0)
+        self.assertFalse(alone["currency_note"])
+
+    @freeze_time(TODAY)
+    def test_ageing_list_adds_up_across_currencies(self):
+        """The list the overview opens sums to the same figure, in one currency."""
+        self.book()
+        Ageing = self.env["ar.collection.ageing"].with_user(self.manager)
+        Ageing = Ageing.with_context(allowed_company_ids=self.both.ids)
+        rows = Ageing.search([])
+        self.assertEqual(rows.currency_id, self.company.currency_id)
+        self.assertEqual(
+            sorted(rows.mapped("residual")), [80.0, 100.0], "40 converted to 80"
+        )
+        self.assertEqual(sorted(rows.mapped("amount_1_30")), [80.0, 100.0])
+        [(total,)] = Ageing._read_group([], [], ["residual:sum"])
+        self.assertEqual(total, self.overview()["overdue"]["total"])
+
+    @freeze_time("2026-03-10")
+    def test_kpi_in_the_current_company_currency(self):
+        # invoiced on 20 February, due 22 March
+        self._make_invoice(self.customer, date(2026, 3, 22), 100.0)
+        self._make_invoice(self.customer, date(2026, 3, 22), 40.0, company=self.other)
+        Kpi = self.env["ar.collection.kpi"].with_user(self.manager)
+        Kpi = Kpi.with_context(allowed_company_ids=self.both.ids)
+        february = Kpi.search([("month", "=", "2026-02-01")])
+        self.assertEqual(len(february), 2)
+        self.assertEqual(february.currency_id, self.company.currency_id)
+        self.assertEqual(sorted(february.mapped("sales")), [80.0, 100.0])
+        self.assertEqual(sorted(february.mapped("ending_receivable")), [80.0, 100.0])
+        # a ratio is the same in either currency: all of February's sales are owed
+        self.assertEqual(set(february.mapped("dso")), {28.0})
+        [(sales,)] = Kpi._read_group([("month", "=", "2026-02-01")], [], ["sales:sum"])
+        self.assertEqual(sales, 180.0)
+
+    @freeze_time(TODAY)
+    def test_promises_of_both_companies(self):
+        Promise = self.env["ar.collection.promise"]
+        here = self._make_invoice(self.customer, days(-10), 100.0)
+        there = self._make_invoice(self.customer, days(-10), 40.0, company=self.other)
+        for move, amount in ((here, 100.0), (there, 40.0)):
+            Promise.with_company(move.company_id).create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "amount": amount,
+                    "date": TODAY,
+                    "date_start": days(-2),
+                }
+            )
+        data = self.overview()
+        work = {item["key"]: (item["count"], item["amount"]) for item in data["work"]}
+        self.assertEqual(work["promises_due"], (2, 180.0))
+        self.assertEqual(data["cash"]["weeks"][0]["promises"], 180.0)
+        self.assertEqual(data["cash"]["total"], 180.0)
