@@ -64,7 +64,7 @@ ACL = {
     "ar.agency.referral": ("", "rwcu", "rwcu", "r", "", "r", ""),
     "ar.agency.referral.line": ("", "rwcu", "rwcu", "r", "", "r", ""),
     "ar.agency.referral.update": ("", "rc", "rwcu", "", "", "", ""),
-    "ar.legal.case": ("", "rwc", "rwc", "r", "", "r", ""),
+    "ar.legal.case": ("", "rw", "rwc", "r", "", "r", ""),
     "ar.calling.hours": ("", "rwcu", "rwcu", "", "", "", ""),
     "ar.collection.cost": ("", "", "r", "", "", "", ""),
     "ar.reference.rate": ("", "r", "rwcu", "", "", "", ""),

@@ -12,6 +12,8 @@ import io
 import zipfile
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -235,6 +237,18 @@ class TestAgencyIntegrity(CollectionsCase):
             self.LegalCase._ar_pauses(move, MONDAY),
             {move.id: [(None, None)]},
         )
+
+    def test_collectors_are_offered_no_new_legal_case(self):
+        """Opening a case is a manager's: the collector's list and form have no
+        New button (no create right), the manager's do."""
+        for user, offered in ((self.collector, False), (self.manager, True)):
+            views = self.LegalCase.with_user(user).get_views(
+                [(False, "list"), (False, "form")]
+            )["views"]
+            for view_type, view in views.items():
+                with self.subTest(user=user.login, view=view_type):
+                    root = etree.fromstring(view["arch"])
+                    self.assertEqual(root.get("create") != "False", offered)
 
     def test_ladder_legal_action_still_runs(self):
         self.ladder.yaml_source = self.ladder.yaml_source + (
