@@ -14,9 +14,8 @@ class ArApprovalMixin(models.AbstractModel):
     - The workflow fields (``_ar_workflow_fields``) are written only by the
       workflow methods, through ``_ar_workflow_write``: the method checks the
       user's right first, then writes with sudo() inside
-      ``ar.workflow.guard._ar_unlocked``, which no RPC caller can reach.
-      ``_ar_workflow_sudo_ok``: a plain sudo() write may also change them
-      (server code only; the requester stays locked).
+      ``ar.workflow.guard._ar_unlocked``, which no RPC caller can reach; a plain
+      sudo() write is refused too.
     - An approval comes from a member of the group awaited
       (``_ar_next_approval_group``), never from the requester, never twice from
       one person (``_ar_approved_users``): ``_ar_approval_refusal``.
@@ -31,7 +30,6 @@ class ArApprovalMixin(models.AbstractModel):
 
     _ar_requester_field = "requester_id"
     _ar_workflow_fields = frozenset()
-    _ar_workflow_sudo_ok = False
     _ar_approval_activity_type = None
 
     can_approve = fields.Boolean(
@@ -91,7 +89,7 @@ class ArApprovalMixin(models.AbstractModel):
                 )
             )
         forced = self._ar_workflow_fields & vals.keys()
-        if forced and not (self._ar_workflow_sudo_ok and self.env.su):
+        if forced:
             raise UserError(
                 _(
                     "These fields of a %(record)s are set by its workflow (its "

@@ -79,9 +79,6 @@ class ArWriteOffRequest(models.Model):
     _ar_pausing_states = ()
     _ar_requester_field = "requester_id"
     _ar_workflow_fields = WORKFLOW_FIELDS
-    # A sudo() write may set the workflow fields (server code, never RPC); the
-    # requester stays locked even then.
-    _ar_workflow_sudo_ok = True
     _ar_approval_activity_type = "ar_collections.mail_activity_type_write_off_approval"
 
     name = fields.Char(

@@ -111,6 +111,26 @@ class TestWriteOffIntegrity(CollectionsCase):
         with self.assertRaises(AccessError):
             submitted.with_user(self.manager).action_approve()
 
+    def test_sudo_does_not_write_the_workflow_fields(self):
+        """Server code with sudo() goes through the workflow too: no plain write
+        sets a request's state, amount, approvals or posting."""
+        request = self.request(self.invoice(1000))
+        for vals in (
+            {"state": "approved"},
+            {"state": "posted"},
+            {"amount": 1.0},
+            {"date_posted": "2026-06-30"},
+            {"approval_ids": [Command.clear()]},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(UserError, "set by its workflow"),
+            ):
+                request.sudo().write(vals)
+        self.assertEqual(request.state, "submitted")
+        self.assertEqual(request.amount, 1000)
+        self.assertTrue(request.approval_ids)
+
     def test_no_context_key_unlocks_the_workflow_fields(self):
         draft = self.request(self.invoice(1000), submit=False)
         for key in ("ar_collections_workflow_write", "ar_recommendation_transition"):

@@ -222,7 +222,17 @@ class TestWriteOff(CollectionsCase):
 
     def test_posting_is_checked_on_the_server(self):
         request = self.request(self.invoice(1000))
-        request.sudo().state = "approved"  # forged: the approval was never given
+        with self.assertRaisesRegex(UserError, "set by its workflow"):
+            request.sudo().state = "approved"
+        self.assertEqual(request.state, "submitted")
+        # forged in the database: the approval was never given
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE ar_write_off_request SET state = 'approved' WHERE id = %s",
+            request.ids,
+        )
+        request.invalidate_recordset(["state"])
+        self.assertEqual(request.state, "approved")
         with self.assertRaisesRegex(AccessError, "lacks the approvals"):
             request._post_write_off()
         self.assertFalse(request.write_off_move_ids)
