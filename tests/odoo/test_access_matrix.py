@@ -20,6 +20,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
 from .common import MONDAY, CollectionsCase
+from .test_notify import LARGE_LADDER
 
 CONTACTS = "base.group_partner_manager"
 # group key -> groups of its user (comma-separated XML ids)
@@ -656,7 +657,11 @@ class TestAccessMatrixRpc(HttpCase):
             self.call_kw(key, model, method, args, kwargs)
         self.assertIn(
             str(caught.exception),
-            ("odoo.exceptions.AccessError", "odoo.exceptions.UserError"),
+            (
+                "odoo.exceptions.AccessError",
+                "odoo.exceptions.UserError",
+                "odoo.exceptions.ValidationError",
+            ),
             f"{key} calling {model}.{method} over RPC",
         )
 
@@ -706,6 +711,43 @@ class TestAccessMatrixRpc(HttpCase):
         )
         hold.invalidate_recordset()
         self.assertEqual(hold.state, "active")
+
+    def test_ladder_naming_nobody_is_refused_over_rpc(self):
+        """The check of the people a step names holds for a manager's RPC write:
+        the ladder is refused and keeps its previous version."""
+        ladder = self.env["ar.dunning.ladder"].create(
+            {
+                "yaml_source": LARGE_LADDER % "salesperson",
+                "company_id": self.env.company.id,
+            }
+        )
+        for who in ("nobody_here", "base.no_such_group", self.users["portal"].login):
+            with self.subTest(who=who):
+                self.assertRefused(
+                    "manager",
+                    "ar.dunning.ladder",
+                    "write",
+                    [ladder.ids, {"yaml_source": LARGE_LADDER % who}],
+                )
+        ladder.invalidate_recordset()
+        self.assertIn("{who: salesperson", ladder.yaml_source)
+
+    def test_approval_rows_are_not_created_over_rpc(self):
+        """Approval rows come from a request's submission only: not even a
+        manager creates one, pending or decided, through RPC."""
+        customer = self.customer
+        request = self.env["ar.write.off.request"].create(
+            {"partner_id": customer.id, "reason": "uncollectible"}
+        )
+        for state in ("pending", "approved"):
+            with self.subTest(state=state):
+                self.assertRefused(
+                    "manager",
+                    "ar.write.off.approval",
+                    "create",
+                    [{"request_id": request.id, "state": state}],
+                )
+        self.assertFalse(request.approval_ids)
 
     def test_collector_cannot_run_the_ladders(self):
         self.assertRefused(
