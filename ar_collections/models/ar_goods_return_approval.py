@@ -26,14 +26,6 @@ class ArGoodsReturnApproval(models.Model):
             user=user.name,
         )
 
-    def _ar_refused_text(self, request, user, why):
-        return _(
-            "Approval of %(name)s by %(user)s refused: %(why)s.",
-            name=request.name,
-            user=user.name or "-",
-            why=why,
-        )
-
     def _ar_created_by_hand_text(self):
         return _(
             "The approvals of a return of goods come from the write-off "

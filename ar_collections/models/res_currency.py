@@ -6,30 +6,34 @@ class ResCurrency(models.Model):
     _inherit = "res.currency"
 
     @api.model
+    def _ar_rates_to_current(self, currencies):
+        """{currency: factor} that turns an amount in each of ``currencies`` into
+        the current company's currency at today's rate (1 for the same currency):
+        one rate lookup per currency, whatever the number of amounts."""
+        target = self.env.company.currency_id
+        today = fields.Date.context_today(self)
+        return {
+            currency: 1.0
+            if currency == target
+            else self._get_conversion_rate(currency, target, self.env.company, today)
+            for currency in currencies
+        }
+
+    @api.model
     def _ar_rate_table(self, companies, alias="ar_rate"):
         """SQL of a table ``alias(company_id, rate)`` to join on a company: the factor
         that turns an amount in the currency of each of ``companies`` into the
-        current company's currency, at today's rate (1 for the same currency).
+        current company's currency, at today's rate.
 
         What Odoo's reports do with ``_get_simple_currency_table``, as a list of
         values rather than a temporary table, so that it also reads on a read-only
         cursor (a replica, ``@api.readonly`` routes).
         """
-        target = self.env.company.currency_id
-        today = fields.Date.context_today(self)
-        rates = {}
-        rows = []
-        for company in companies:
-            source = company.currency_id
-            if source not in rates:
-                rates[source] = (
-                    1.0
-                    if source == target
-                    else self._get_conversion_rate(
-                        source, target, self.env.company, today
-                    )
-                )
-            rows.append(SQL("(%s, %s::numeric)", company.id, rates[source]))
+        rates = self._ar_rates_to_current(companies.currency_id)
+        rows = [
+            SQL("(%s, %s::numeric)", company.id, rates[company.currency_id])
+            for company in companies
+        ]
         return SQL(
             "(VALUES %s) AS %s(company_id, rate)",
             SQL(", ").join(rows),
@@ -40,14 +44,11 @@ class ResCurrency(models.Model):
     def _ar_converted_sum(self, amounts):
         """The sum of ``amounts`` (pairs of currency and amount) in the current
         company's currency, at today's rate: what the overview shows of documents
-        (promises, instalments, disputes) that may be in several currencies."""
+        (promises, instalments, disputes) that may be in several currencies. An
+        amount without a currency counts as is."""
         target = self.env.company.currency_id
-        today = fields.Date.context_today(self)
-        total = 0.0
-        for currency, amount in amounts:
-            if amount and currency and currency != target:
-                amount = currency._convert(
-                    amount, target, self.env.company, today, round=False
-                )
-            total += amount or 0.0
-        return target.round(total)
+        amounts = [(currency or target, amount or 0.0) for currency, amount in amounts]
+        rates = self._ar_rates_to_current({currency for currency, _a in amounts})
+        return target.round(
+            sum(amount * rates[currency] for currency, amount in amounts)
+        )
