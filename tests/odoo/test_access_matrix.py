@@ -749,6 +749,41 @@ class TestAccessMatrixRpc(HttpCase):
                 )
         self.assertFalse(request.approval_ids)
 
+    def test_collector_cannot_open_a_legal_case_over_rpc(self):
+        for context in ({}, {"ar_collections_workflow_write": True}):
+            with self.subTest(context=context):
+                with self.assertRaises(JsonRpcException) as caught:
+                    self.call_kw(
+                        "collector",
+                        "ar.legal.case",
+                        "create",
+                        [{"partner_id": self.customer.id}],
+                        {"context": context},
+                    )
+                self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
+        self.assertFalse(
+            self.env["ar.legal.case"].search([("partner_id", "=", self.customer.id)])
+        )
+
+    def test_write_off_workflow_fields_are_not_written_over_rpc(self):
+        """Not even a manager, with or without a context key, sets a request's
+        state or amount through ``write``."""
+        request = self.env["ar.write.off.request"].create(
+            {"partner_id": self.customer.id, "reason": "uncollectible"}
+        )
+        for context in ({}, {"ar_collections_workflow_write": True}):
+            for vals in ({"state": "approved"}, {"amount": 1.0}):
+                with self.subTest(context=context, vals=vals):
+                    self.assertRefused(
+                        "manager",
+                        "ar.write.off.request",
+                        "write",
+                        [request.ids, vals],
+                        {"context": context},
+                    )
+        request.invalidate_recordset()
+        self.assertEqual((request.state, request.amount), ("draft", 0.0))
+
     def test_collector_cannot_run_the_ladders(self):
         self.assertRefused(
             "collector", "ar.dunning.ladder", "run_collections", [], {"dry_run": True}
