@@ -39,3 +39,28 @@ class TestOverviewTours(CollectionsCase, HttpCase):
             "ar_collections_overview_collector_tour",
             login=self.collector.login,
         )
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestOverviewCurrenciesTour(CollectionsCase, HttpCase):
+    """A manager working in two companies of different currencies."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # one unit of the main currency buys 0.5 unit of the other: 400 = 800 here
+        other_currency = cls.setup_other_currency("EUR", rates=[("2026-01-01", 0.5)])
+        cls.other = cls.setup_other_company(currency_id=other_currency.id)["company"]
+        cls.manager.company_ids = [Command.link(cls.other.id)]
+        today = fields.Date.context_today(cls.env.user)
+        customer = cls._make_customer("Two Books Customer", "two@example.com")
+        cls._make_invoice(customer, today - timedelta(days=40), 1000)
+        cls._make_invoice(customer, today - timedelta(days=40), 400, company=cls.other)
+
+    def test_overview_converts_and_says_so(self):
+        self.start_tour(
+            "/odoo",
+            "ar_collections_overview_currencies_tour",
+            login=self.manager.login,
+            cookies={"cids": f"{self.company.id}-{self.other.id}"},
+        )

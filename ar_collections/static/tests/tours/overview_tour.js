@@ -75,3 +75,18 @@ registry.category("web_tour.tours").add("ar_collections_overview_collector_tour"
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ar_collections_overview_currencies_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCollectionsApp,
+        {
+            content: "Two companies in two currencies: the overview says how it adds them up",
+            trigger: ".o_ar_overview_currency_note:contains('converted at today')",
+        },
+        {
+            content: "The other company's overdue invoice is converted, then added",
+            trigger: ".o_ar_overview_bucket[data-bucket='31_60']:contains('1,800.00')",
+        },
+    ],
+});
