@@ -9,14 +9,19 @@ class ResCurrency(models.Model):
     def _ar_rates_to_current(self, currencies):
         """{currency: factor} that turns an amount in each of ``currencies`` into
         the current company's currency at today's rate (1 for the same currency):
-        one rate lookup per currency, whatever the number of amounts."""
+        Odoo's ``inverse_rate`` (what ``_get_conversion_rate`` reads), computed for
+        all of them with one rate query."""
         target = self.env.company.currency_id
-        today = fields.Date.context_today(self)
+        priced = (
+            self.browse([currency.id for currency in currencies])
+            .with_company(self.env.company)
+            .with_context(
+                to_currency=target.id, date=str(fields.Date.context_today(self))
+            )
+        )
         return {
-            currency: 1.0
-            if currency == target
-            else self._get_conversion_rate(currency, target, self.env.company, today)
-            for currency in currencies
+            currency: 1.0 if currency == target else currency.inverse_rate
+            for currency in priced
         }
 
     @api.model
