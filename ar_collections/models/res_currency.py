@@ -25,6 +25,25 @@ class ResCurrency(models.Model):
         }
 
     @api.model
+    def _ar_currencies_without_rate(self, currencies):
+        """Those of ``currencies`` (other than the current company's) that have no
+        rate at all for the current company. Odoo converts them at 1, which is
+        right only by chance: the overview says so rather than add them silently."""
+        others = self.browse([currency.id for currency in currencies]) - (
+            self.env.company.currency_id
+        )
+        if not others:
+            return others
+        rated = self.env["res.currency.rate"]._read_group(
+            [
+                ("currency_id", "in", others.ids),
+                ("company_id", "in", (False, self.env.company.root_id.id)),
+            ],
+            ["currency_id"],
+        )
+        return others - self.browse([currency.id for (currency,) in rated])
+
+    @api.model
     def _ar_rate_table(self, companies, alias="ar_rate"):
         """SQL of a table ``alias(company_id, rate)`` to join on a company: the factor
         that turns an amount in the currency of each of ``companies`` into the

@@ -46,6 +46,9 @@ class ArCollectionOverview(models.AbstractModel):
             )
         today = fields.Date.context_today(self)
         company = self.env.company
+        unrated = self.env["res.currency"]._ar_currencies_without_rate(
+            self.env.companies.currency_id
+        )
         return {
             "today": fields.Date.to_string(today),
             "currency_id": company.currency_id.id,
@@ -54,6 +57,14 @@ class ArCollectionOverview(models.AbstractModel):
                 "Amounts in %(currency)s; those of companies in other currencies "
                 "are converted at today's rate.",
                 currency=company.currency_id.name,
+            ),
+            "rate_warning": bool(unrated)
+            and self.env._(
+                "%(company)s has no exchange rate for %(currencies)s: those amounts "
+                "are counted one for one. Set the rates in Accounting, "
+                "Configuration, Currencies.",
+                company=company.name,
+                currencies=", ".join(unrated.mapped("name")),
             ),
             "overdue": self._overview_overdue(today),
             "stages": self._overview_stages(today),

@@ -331,6 +331,28 @@ class TestOverviewCurrencies(ReportingCase):
         self.assertFalse(alone["currency_note"])
 
     @freeze_time(TODAY)
+    def test_a_missing_rate_is_said_not_added_silently(self):
+        """A company with no rate for another company's currency: Odoo counts it one
+        for one, and the overview says which rate is missing where."""
+        self.book()
+        self.assertFalse(self.overview()["rate_warning"])
+        self.assertFalse(self.overview(current=self.other)["rate_warning"])
+        self.env["res.currency.rate"].search(
+            [("company_id", "=", self.other.id)]
+        ).unlink()
+        from_other = self.overview(current=self.other)
+        # 40 + 100 counted one for one
+        self.assertEqual(from_other["overdue"]["total"], 140.0)
+        self.assertIn(self.company.currency_id.name, from_other["rate_warning"])
+        self.assertIn(self.other.name, from_other["rate_warning"])
+        # the main company still has its rate for the other currency
+        self.assertFalse(self.overview()["rate_warning"])
+        alone = self.Overview.with_context(
+            allowed_company_ids=self.other.ids
+        ).get_overview()
+        self.assertFalse(alone["rate_warning"])
+
+    @freeze_time(TODAY)
     def test_ageing_list_adds_up_across_currencies(self):
         """The list the overview opens sums to the same figure, in one currency."""
         self.book()

@@ -64,3 +64,12 @@ class TestOverviewCurrenciesTour(CollectionsCase, HttpCase):
             login=self.manager.login,
             cookies={"cids": f"{self.company.id}-{self.other.id}"},
         )
+
+    def test_overview_warns_of_a_missing_rate(self):
+        """Seen from the other company, which has no rates at all."""
+        self.start_tour(
+            "/odoo",
+            "ar_collections_overview_missing_rate_tour",
+            login=self.manager.login,
+            cookies={"cids": f"{self.other.id}-{self.company.id}"},
+        )

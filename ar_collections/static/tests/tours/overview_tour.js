@@ -90,3 +90,18 @@ registry.category("web_tour.tours").add("ar_collections_overview_currencies_tour
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ar_collections_overview_missing_rate_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCollectionsApp,
+        {
+            content: "The current company has no rate for the other's currency: the overview says so",
+            trigger: ".o_ar_overview_rate_warning:contains('no exchange rate for USD')",
+        },
+        {
+            content: "and counts the other company's invoice one for one: 1,000 + 400",
+            trigger: ".o_ar_overview_bucket[data-bucket='31_60']:contains('1,400.00')",
+        },
+    ],
+});
