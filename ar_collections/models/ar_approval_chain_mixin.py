@@ -11,13 +11,21 @@ class ArApprovalChainMixin(models.AbstractModel):
     The model declares ``approval_ids`` (its rows: ``group_id``, ``sequence``,
     ``state`` pending / approved / rejected, ``user_id``, ``date``, ``comment``) and
     ``next_approval_id``, stored, computed by ``_compute_next_approval_id``: the
-    first pending row while the request is submitted. The approval hooks of
+    first pending row while the request is submitted (their comodel is the
+    model's own), and ``next_group_id``, related to it. The submission's date and
+    band and the rejection comment are declared here. The approval hooks of
     ``ar.approval.mixin`` are read from them, and a rejection is written on the
     pending row."""
 
     _name = "ar.approval.chain.mixin"
     _inherit = ["ar.approval.mixin"]
     _description = "Approval on approval rows, band by band"
+
+    date_submitted = fields.Date(readonly=True, copy=False)
+    band_description = fields.Char(string="Policy band", readonly=True, copy=False)
+    decision_comment = fields.Text(
+        string="Rejection comment", readonly=True, copy=False
+    )
 
     @api.depends("approval_ids.state", "approval_ids.sequence", "state")
     def _compute_next_approval_id(self):

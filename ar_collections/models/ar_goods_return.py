@@ -128,9 +128,7 @@ class ArGoodsReturn(models.Model):
         compute="_compute_amount_total",
         currency_field="invoice_currency_id",
     )
-    date_submitted = fields.Date(readonly=True, copy=False)
     date_done = fields.Date(string="Credited on", readonly=True, copy=False)
-    band_description = fields.Char(string="Policy band", readonly=True, copy=False)
     approval_ids = fields.One2many(
         "ar.goods.return.approval", "return_id", string="Approvals", readonly=True
     )
@@ -142,9 +140,6 @@ class ArGoodsReturn(models.Model):
     )
     next_group_id = fields.Many2one(
         related="next_approval_id.group_id", string="Awaiting approval of"
-    )
-    decision_comment = fields.Text(
-        string="Rejection comment", readonly=True, copy=False
     )
     credit_note_id = fields.Many2one(
         "account.move", string="Credit note", readonly=True, copy=False

@@ -138,9 +138,7 @@ class ArWriteOffRequest(models.Model):
         copy=False,
         help="Approved without any approval (policy band with no approvals).",
     )
-    date_submitted = fields.Date(readonly=True, copy=False)
     date_posted = fields.Date(string="Posted on", readonly=True, copy=False, index=True)
-    band_description = fields.Char(string="Policy band", readonly=True, copy=False)
     posting_method = fields.Selection(
         [(CREDIT_NOTE, "Credit note"), (BAD_DEBT, "Bad-debt entry")],
         readonly=True,
@@ -158,9 +156,6 @@ class ArWriteOffRequest(models.Model):
     )
     next_group_id = fields.Many2one(
         related="next_approval_id.group_id", string="Awaiting approval of"
-    )
-    decision_comment = fields.Text(
-        string="Rejection comment", readonly=True, copy=False
     )
     write_off_move_ids = fields.Many2many(
         "account.move",

@@ -1,3 +1,4 @@
+from . import ar_invoice_case_wizard
 from . import ar_collection_exclude_wizard
 from . import ar_dunning_preview
 from . import ar_credit_hold_wizard

@@ -11,15 +11,9 @@ class ArAgencyReferralWizard(models.TransientModel):
     selection of invoices; one referral per customer."""
 
     _name = "ar.agency.referral.wizard"
+    _inherit = "ar.invoice.case.wizard"
     _description = "Refer to a collection agency"
 
-    move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        required=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
-        " ('payment_state', 'in', ('not_paid', 'partial'))]",
-    )
     agency_id = fields.Many2one(
         "res.partner",
         string="Agency",
@@ -28,23 +22,10 @@ class ArAgencyReferralWizard(models.TransientModel):
         default=lambda self: self.env.company.ar_default_agency_id,
     )
     note = fields.Text(help="Told to the agency in the referral e-mail.")
-    partner_count = fields.Integer(compute="_compute_partner_count")
-
-    @api.depends("move_ids")
-    def _compute_partner_count(self):
-        for wizard in self:
-            wizard.partner_count = len(wizard.move_ids.commercial_partner_id)
 
     @api.model
-    def _open_for(self, moves):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Refer to agency"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_move_ids": [Command.set(moves.ids)]},
-        }
+    def _ar_window_name(self):
+        return _("Refer to agency")
 
     @api.model
     def _open_for_partners(self, partners):
@@ -82,22 +63,7 @@ class ArAgencyReferralWizard(models.TransientModel):
         )
 
     def _open_referrals(self, referrals):
-        if len(referrals) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "ar.agency.referral",
-                "res_id": referrals.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-            }
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Agency referrals"),
-            "res_model": "ar.agency.referral",
-            "view_mode": "list,form",
-            "views": [(False, "list"), (False, "form")],
-            "domain": [("id", "in", referrals.ids)],
-        }
+        return self._ar_open_cases(referrals, _("Agency referrals"))
 
     def action_create(self):
         return self._open_referrals(self._create_referrals())

@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.account_move import OPEN_PAYMENT_STATES
@@ -10,35 +10,16 @@ class ArWriteOffRequestWizard(models.TransientModel):
     or a customer. Invoices of several customers give one request per customer."""
 
     _name = "ar.write.off.request.wizard"
+    _inherit = "ar.invoice.case.wizard"
     _description = "Request a write-off"
 
-    move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        required=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
-        " ('payment_state', 'in', ('not_paid', 'partial'))]",
-    )
     reason = fields.Selection(WRITE_OFF_REASONS, required=True)
     note = fields.Text()
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments")
-    partner_count = fields.Integer(compute="_compute_partner_count")
-
-    @api.depends("move_ids")
-    def _compute_partner_count(self):
-        for wizard in self:
-            wizard.partner_count = len(wizard.move_ids.commercial_partner_id)
 
     @api.model
-    def _open_for(self, moves):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Request a write-off"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_move_ids": [Command.set(moves.ids)]},
-        }
+    def _ar_window_name(self):
+        return _("Request a write-off")
 
     @api.model
     def _open_for_partners(self, partners):
@@ -75,17 +56,7 @@ class ArWriteOffRequestWizard(models.TransientModel):
         return requests
 
     def _open_requests(self, requests):
-        action = {
-            "type": "ir.actions.act_window",
-            "name": _("Write-off requests"),
-            "res_model": "ar.write.off.request",
-        }
-        if len(requests) == 1:
-            return action | {"view_mode": "form", "res_id": requests.id}
-        return action | {
-            "view_mode": "list,form",
-            "domain": [("id", "in", requests.ids)],
-        }
+        return self._ar_open_cases(requests, _("Write-off requests"))
 
     def action_create(self):
         return self._open_requests(self._create_requests())
