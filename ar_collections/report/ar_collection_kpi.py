@@ -120,15 +120,16 @@ class ArCollectionKpi(models.Model):
                        %(first)s::date, %(today)s::date, INTERVAL '1 month') AS month
             ),
             sales AS (
-                SELECT period.company_id, period.month,
+                -- summed per company and month first: a month's period is its days
+                -- up to today, so the month of the entry date is its period
+                SELECT move.company_id,
+                       date_trunc('month', move.date)::date AS month,
                        SUM(move.amount_total_signed) AS sales
-                  FROM periods period
-                  JOIN account_move move
-                    ON move.company_id = period.company_id
-                   AND move.date BETWEEN period.month AND period.period_end
+                  FROM account_move move
                  WHERE move.state = 'posted'
                    AND move.move_type IN ('out_invoice', 'out_refund')
-                 GROUP BY period.company_id, period.month
+                   AND move.date BETWEEN %(first)s::date AND %(today)s::date
+                 GROUP BY 1, 2
             ),
             movements AS (
                 -- receivable movements per month; earlier ones fold into the first
@@ -144,10 +145,11 @@ class ArCollectionKpi(models.Model):
                    AND line.date <= %(today)s::date
                  GROUP BY 1, 2
             ),
-            receivables AS (
+            receivables AS NOT MATERIALIZED (
                 -- receivable lines summed per due and entry date, and what was
                 -- reconciled with them per reconciliation date: a month joins
-                -- these sums, not every line
+                -- these sums, not every line (inlined where it is read: the
+                -- reconciliations then reach their lines by id)
                 SELECT line.id, line.company_id, line.date, line.date_maturity,
                        line.balance
                   FROM account_move_line line
