@@ -15,6 +15,10 @@ What this file does:
   ``ar_collections/__init__.py`` (that one imports the Odoo models, which may only be
   imported as ``odoo.addons.ar_collections``). In Odoo tests, import the addon as
   ``odoo.addons.ar_collections``.
+* It drops the one error line pytest-odoo causes at start-up: it imports
+  ``odoo.tests`` before it turns Odoo's test mode on, and Odoo logs that import
+  outside test mode as an error (meant for business code importing the test
+  framework in production).
 * It counts the tests by kind (pure / odoo / browser = HttpCase), prints one line at
   the end, and writes the counts as JSON to ``$AR_TEST_REPORT`` when that is set
   (``make test`` sums them up with tools/test_summary.py).
@@ -22,6 +26,7 @@ What this file does:
 
 import importlib.util
 import json
+import logging
 import os
 import sys
 import types
@@ -33,6 +38,17 @@ ROOT = Path(__file__).resolve().parent.parent
 ODOO_OPTIONS = ("--odoo-database", "--odoo-config", "--odoo-dev")
 # the worst outcome of a test's phases wins
 SEVERITY = ["passed", "xfailed", "xpassed", "skipped", "failed", "error"]
+
+
+class _PytestOdooImportFilter(logging.Filter):
+    """Drops Odoo's "Importing test framework" error, logged because pytest-odoo
+    imports ``odoo.tests`` (for subtests) before it sets ``test_enable``."""
+
+    def filter(self, record):
+        return not record.getMessage().startswith("Importing test framework")
+
+
+logging.getLogger("odoo.tests.common").addFilter(_PytestOdooImportFilter())
 
 
 def _odoo_run(config):
