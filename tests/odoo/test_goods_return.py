@@ -343,6 +343,9 @@ class TestGoodsReturn(CollectionsCase):
                 {"amount": 1.0},
                 {"approval_ids": [Command.clear()]},
                 {"requester_id": self.manager2.id},
+                {"date_submitted": "2026-01-01"},
+                {"band_description": "forged band"},
+                {"decision_comment": "forged"},
             ):
                 with self.subTest(who=who, vals=vals), self.assertRaises(UserError):
                     record.write(vals)

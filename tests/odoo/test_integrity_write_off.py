@@ -121,6 +121,9 @@ class TestWriteOffIntegrity(CollectionsCase):
             {"amount": 1.0},
             {"date_posted": "2026-06-30"},
             {"approval_ids": [Command.clear()]},
+            {"date_submitted": "2026-01-01"},
+            {"band_description": "forged band"},
+            {"decision_comment": "forged"},
         ):
             with (
                 self.subTest(vals=vals),

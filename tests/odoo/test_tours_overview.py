@@ -57,19 +57,22 @@ class TestOverviewCurrenciesTour(CollectionsCase, HttpCase):
         cls._make_invoice(customer, today - timedelta(days=40), 1000)
         cls._make_invoice(customer, today - timedelta(days=40), 400, company=cls.other)
 
-    def test_overview_converts_and_says_so(self):
+    def start_tour_in(self, tour, current, other):
+        """The tour as the manager, with ``current`` the current company."""
         self.start_tour(
             "/odoo",
-            "ar_collections_overview_currencies_tour",
+            tour,
             login=self.manager.login,
-            cookies={"cids": f"{self.company.id}-{self.other.id}"},
+            cookies={"cids": f"{current.id}-{other.id}"},
+        )
+
+    def test_overview_converts_and_says_so(self):
+        self.start_tour_in(
+            "ar_collections_overview_currencies_tour", self.company, self.other
         )
 
     def test_overview_warns_of_a_missing_rate(self):
         """Seen from the other company, which has no rates at all."""
-        self.start_tour(
-            "/odoo",
-            "ar_collections_overview_missing_rate_tour",
-            login=self.manager.login,
-            cookies={"cids": f"{self.other.id}-{self.company.id}"},
+        self.start_tour_in(
+            "ar_collections_overview_missing_rate_tour", self.other, self.company
         )
