@@ -772,7 +772,12 @@ class TestAccessMatrixRpc(HttpCase):
             {"partner_id": self.customer.id, "reason": "uncollectible"}
         )
         for context in ({}, {"ar_collections_workflow_write": True}):
-            for vals in ({"state": "approved"}, {"amount": 1.0}):
+            for vals in (
+                {"state": "approved"},
+                {"amount": 1.0},
+                {"band_description": "forged band"},
+                {"decision_comment": "forged"},
+            ):
                 with self.subTest(context=context, vals=vals):
                     self.assertRefused(
                         "manager",
@@ -783,6 +788,7 @@ class TestAccessMatrixRpc(HttpCase):
                     )
         request.invalidate_recordset()
         self.assertEqual((request.state, request.amount), ("draft", 0.0))
+        self.assertFalse(request.band_description or request.decision_comment)
 
     def test_collector_cannot_run_the_ladders(self):
         self.assertRefused(
